@@ -1,0 +1,29 @@
+/// Text hygiene for strings that come from outside (tags, feeds, file names):
+/// making them valid UTF-8 that XML 1.0 can carry, and cutting them at a
+/// character boundary. Pure functions; no locale, no I/O.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace podsmith {
+
+/// Returns `in` as valid UTF-8 that XML 1.0 accepts: each invalid byte sequence
+/// (overlong forms, surrogates, code points above U+10FFFF, truncated sequences)
+/// becomes U+FFFD; control characters other than tab, newline and carriage
+/// return, and the non-characters U+FFFE/U+FFFF, are removed. Sets *changed (when
+/// given) to whether anything was replaced or removed.
+std::string clean_text(std::string_view in, bool* changed = nullptr);
+
+/// True when `in` is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
+bool is_valid_utf8(std::string_view in);
+
+/// The longest prefix of the valid UTF-8 string `in` that is at most `max_bytes`
+/// long and does not split a character.
+std::string_view utf8_prefix(std::string_view in, size_t max_bytes);
+
+/// `in` without leading and trailing ASCII whitespace.
+std::string_view trim(std::string_view in);
+
+}  // namespace podsmith

@@ -1,0 +1,260 @@
+#include "podsmith/media_probe.h"
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+
+#include "podsmith/text.h"
+#include "test_support.h"
+
+using podsmith::ErrorCode;
+using podsmith::MediaInfo;
+using podsmith::probe;
+using podsmith::test::source_path;
+
+namespace {
+
+MediaInfo probe_ok(const std::string& relative) {
+  auto result = probe(source_path(relative));
+  if (!result) FAIL(result.error().to_string());
+  return std::move(result).value();
+}
+
+bool has_warning_containing(const MediaInfo& info, const std::string& text) {
+  return std::any_of(info.warnings.begin(), info.warnings.end(),
+                     [&](const std::string& w) { return w.find(text) != std::string::npos; });
+}
+
+}  // namespace
+
+TEST_CASE("probe measures every fixture within 50 ms of a full decode") {
+  // durations.tsv holds ffmpeg's decoded sample counts, recorded when the
+  // fixtures were made; it covers every format, VBR MP3 without a Xing header
+  // and one that starts with 2 s of silence.
+  const auto references = podsmith::test::reference_durations();
+  REQUIRE(references.size() >= 20);
+  for (const auto& [relative, ref] : references) {
+    CAPTURE(relative, ref.duration_ms);
+    const MediaInfo info = probe_ok(relative);
+    CHECK(std::llabs(info.duration_ms - ref.duration_ms) <= 50);
+    CHECK(info.sample_rate_hz == ref.sample_rate_hz);
+    CHECK(info.size_bytes == static_cast<int64_t>(std::filesystem::file_size(source_path(relative))));
+  }
+}
+
+TEST_CASE("probe counts the frames of a VBR MP3 that has no Xing header") {
+  const MediaInfo info = probe_ok("tests/fixtures/media/vbr-noxing-silence.mp3");
+  CHECK(info.duration_source == "frame-scan");
+  // A first-frame estimate is more than twice the real length on this file.
+  CHECK(info.duration_ms == Approx(27638).margin(50));
+  const MediaInfo xing = probe_ok("tests/fixtures/media/vbr-xing.mp3");
+  CHECK(xing.duration_source == "xing-header");
+}
+
+TEST_CASE("probe decides the MIME type from the content") {
+  struct Case {
+    const char* file;
+    const char* mime;
+    const char* container;
+    const char* codec;
+    bool video;
+  };
+  const Case cases[] = {
+      {"tests/fixtures/media/cbr.mp3", "audio/mpeg", "mp3", "mp3", false},
+      {"tests/fixtures/media/mp3-named.m4a", "audio/mpeg", "mp3", "mp3", false},
+      {"tests/fixtures/media/aac.m4a", "audio/x-m4a", "mp4", "aac", false},
+      {"tests/fixtures/media/alac.m4a", "audio/x-m4a", "mp4", "alac", false},
+      {"tests/fixtures/media/m4b.m4b", "audio/x-m4a", "mp4", "aac", false},
+      {"tests/fixtures/media/video.mp4", "video/mp4", "mp4", "aac", true},
+      {"tests/fixtures/media/video.mov", "video/quicktime", "mov", "aac", true},
+      {"tests/fixtures/media/vorbis.ogg", "audio/ogg", "ogg", "vorbis", false},
+      {"tests/fixtures/media/opus.opus", "audio/opus", "ogg", "opus", false},
+      {"tests/fixtures/media/flac.flac", "audio/flac", "flac", "flac", false},
+      {"tests/fixtures/media/wav.wav", "audio/wav", "wav", "pcm", false},
+      {"tests/fixtures/media/aiff.aiff", "audio/aiff", "aiff", "pcm", false},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.file);
+    const MediaInfo info = probe_ok(c.file);
+    CHECK(info.mime_type == c.mime);
+    CHECK(info.container == c.container);
+    CHECK(info.codec == c.codec);
+    CHECK(info.has_video == c.video);
+    CHECK(info.channels >= 1);
+    CHECK(info.bitrate_kbps > 0);
+  }
+  CHECK(probe_ok("tests/fixtures/media/video.mp4").video_codec == "h264");
+}
+
+TEST_CASE("probe warns when the extension disagrees with the content") {
+  const MediaInfo info = probe_ok("tests/fixtures/media/mp3-named.m4a");
+  CHECK(has_warning_containing(info, "extension is .m4a"));
+  CHECK(probe_ok("tests/fixtures/media/cbr.mp3").warnings.empty());
+}
+
+TEST_CASE("probe reads tags with XML-special and non-ASCII characters as UTF-8") {
+  const MediaInfo info = probe_ok("tests/fixtures/media/cbr.mp3");
+  CHECK(info.tags.title == "Tom & Jerry <Live> \"Special\"");
+  CHECK(info.tags.artist == "Zoë Ångström — 東京");
+  CHECK(info.tags.album == "Cafés & Crème");
+  CHECK(info.tags.comment == "a < b > c & \"d\"");
+  CHECK(info.tags.date == "2024");
+  CHECK(info.tags.track == 3);
+  CHECK(info.tags.track_total == 10);
+  CHECK(info.tags.disc == 1);
+  CHECK(info.tags.disc_total == 2);
+  const MediaInfo m4a = probe_ok("tests/fixtures/media/aac.m4a");
+  CHECK(m4a.tags.title == "Ünïcödé — タイトル & <AAC>");
+}
+
+TEST_CASE("probe reads the podcast frames of the example episode") {
+  const MediaInfo info = probe_ok("media/2006-01-mvp-award-beginnings.mp3");
+  CHECK_FALSE(info.tags.title.empty());
+  CHECK_FALSE(info.tags.subtitle.empty());      // TIT3
+  CHECK_FALSE(info.tags.description.empty());   // TDES
+  CHECK(info.tags.podcast_url == "https://channel8.example.org/feeds/channel8.xml");  // WFED
+  REQUIRE(info.artwork.size() == 1);
+  CHECK(info.artwork[0].mime_type == "image/jpeg");
+  CHECK(info.artwork[0].width == 600);
+  CHECK(info.artwork[0].height == 600);
+  CHECK(info.artwork[0].kind == "front_cover");
+  CHECK(info.artwork[0].size_bytes > 0);
+}
+
+TEST_CASE("probe reads ID3 and MP4 chapters in table-of-contents order") {
+  const auto references = podsmith::test::reference_chapters();
+  REQUIRE(references.size() >= 3);
+  for (const auto& [relative, expected] : references) {
+    CAPTURE(relative);
+    const MediaInfo info = probe_ok(relative);
+    REQUIRE(info.chapters.size() == expected.size());
+    for (size_t i = 0; i < expected.size(); ++i) {
+      CAPTURE(i);
+      CHECK(info.chapters[i].start_ms == expected[i].start_ms);
+      CHECK(std::llabs(info.chapters[i].end_ms - expected[i].end_ms) <= 50);
+      CHECK(info.chapters[i].title == expected[i].title);
+      CHECK(info.chapters[i].url == expected[i].url);
+    }
+  }
+  const MediaInfo chaptered = probe_ok("tests/fixtures/media/chapters.mp3");
+  REQUIRE(chaptered.chapters.size() == 3);
+  REQUIRE(chaptered.chapters[2].image.has_value());
+  CHECK(chaptered.chapters[2].image->mime_type == "image/png");
+  CHECK(chaptered.chapters[2].image->width == 64);
+}
+
+TEST_CASE("probe reads embedded pictures in FLAC") {
+  const MediaInfo info = probe_ok("tests/fixtures/media/flac.flac");
+  REQUIRE(info.artwork.size() == 1);
+  CHECK(info.artwork[0].mime_type == "image/png");
+  CHECK(info.artwork[0].width == 64);
+}
+
+TEST_CASE("probe rejects what is not readable media with a clear error") {
+  struct Case {
+    const char* file;
+    ErrorCode code;
+    const char* says;
+  };
+  const Case cases[] = {
+      {"tests/fixtures/media/does-not-exist.mp3", ErrorCode::kNotFound, "no such file"},
+      {"tests/fixtures/media", ErrorCode::kNotAFile, "directory"},
+      {"tests/fixtures/media/zero.mp3", ErrorCode::kEmpty, "empty"},
+      {"tests/fixtures/media/random.mp3", ErrorCode::kUnsupported, "not an audio or video file"},
+      {"tests/fixtures/media/text.m4a", ErrorCode::kUnsupported, "not an audio or video file"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.file);
+    const auto result = probe(source_path(c.file));
+    REQUIRE_FALSE(result);
+    CHECK(result.error().code == c.code);
+    CHECK(result.error().file == source_path(c.file));
+    CHECK(result.error().message.find(c.says) != std::string::npos);
+  }
+}
+
+TEST_CASE("probe reports an unreadable file") {
+  podsmith::test::TempDir dir;
+  const std::string path = dir.write("locked.mp3", podsmith::test::read_file(source_path("tests/fixtures/media/cbr.mp3")));
+  ::chmod(path.c_str(), 0);
+  // root reads anything, so the probe runs in a child that drops to nobody.
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(90);
+    const auto result = probe(path);
+    ::_exit(!result && result.error().code == ErrorCode::kUnreadable &&
+                    result.error().message.find("cannot open") != std::string::npos
+                ? 0
+                : 1);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
+
+TEST_CASE("probe measures what is left of an MP3 cut in half, and says so") {
+  const MediaInfo info = probe_ok("tests/fixtures/media/truncated.mp3");
+  CHECK(has_warning_containing(info, "cut short"));
+  CHECK(info.duration_source == "frame-scan");
+  CHECK(info.duration_ms == Approx(1648).margin(50));
+}
+
+TEST_CASE("probe cleans invalid UTF-8 and control characters in tags and warns") {
+  const MediaInfo info = probe_ok("tests/fixtures/media/bad-tags.mp3");
+  CHECK(has_warning_containing(info, "invalid UTF-8 or control characters"));
+  for (const std::string* s : {&info.tags.title, &info.tags.artist, &info.tags.album}) {
+    CHECK(podsmith::is_valid_utf8(*s));
+    CHECK(std::none_of(s->begin(), s->end(), [](char c) { return c > 0 && c < 0x20 && c != '\t' && c != '\n' && c != '\r'; }));
+  }
+  CHECK(info.tags.album == "Album is fine");
+}
+
+TEST_CASE("probe cuts a 1 MB comment tag and warns") {
+  const MediaInfo info = probe_ok("tests/fixtures/media/big-comment.mp3");
+  CHECK(info.tags.comment.size() <= podsmith::ProbeOptions{}.max_tag_bytes);
+  CHECK(info.tags.comment.size() > 1000);
+  CHECK(has_warning_containing(info, "comment tag is"));
+  CHECK(info.duration_ms == Approx(967).margin(50));
+}
+
+TEST_CASE("probe survives artwork that declares an absurd size") {
+  const MediaInfo info = probe_ok("tests/fixtures/media/huge-artwork.mp3");
+  REQUIRE(info.artwork.size() == 1);
+  CHECK(info.artwork[0].mime_type == "image/png");
+  CHECK(has_warning_containing(info, "artwork"));
+}
+
+TEST_CASE("probe_each delivers results in the order given, bad files included") {
+  const std::vector<std::string> paths = {
+      source_path("tests/fixtures/media/vbr-noxing-silence.mp3"), source_path("tests/fixtures/media/zero.mp3"),
+      source_path("tests/fixtures/media/cbr.mp3"), source_path("tests/fixtures/media/nope.mp3"),
+      source_path("tests/fixtures/media/opus.opus")};
+  std::vector<size_t> order;
+  std::vector<bool> ok;
+  podsmith::probe_each(paths, [&](size_t index, podsmith::Result<MediaInfo> result) {
+    order.push_back(index);
+    ok.push_back(result.has_value());
+    if (result) CHECK(result->path == paths[index]);
+  }, {}, 3);
+  CHECK(order == std::vector<size_t>{0, 1, 2, 3, 4});
+  CHECK(ok == std::vector<bool>{true, false, true, false, true});
+}
+
+TEST_CASE("probe_each handles more files than its window, on one thread too") {
+  std::vector<std::string> paths(100, source_path("tests/fixtures/media/cbr.mp3"));
+  for (unsigned threads : {1u, 4u}) {
+    size_t next = 0;
+    podsmith::probe_each(paths, [&](size_t index, podsmith::Result<MediaInfo> result) {
+      CHECK(index == next++);
+      CHECK(result.has_value());
+    }, {}, threads);
+    CHECK(next == paths.size());
+  }
+}

@@ -1,0 +1,139 @@
+#include "test_support.h"
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace podsmith::test {
+namespace fs = std::filesystem;
+
+std::string source_path(const std::string& relative) {
+  return (fs::path(PODSMITH_SOURCE_DIR) / relative).string();
+}
+
+TempDir::TempDir() {
+  std::random_device rd;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    fs::path p = fs::temp_directory_path() / ("podsmith-test-" + std::to_string(rd()));
+    if (fs::create_directory(p)) {
+      path_ = p;
+      return;
+    }
+  }
+  throw std::runtime_error("cannot create a temp dir");
+}
+
+TempDir::~TempDir() {
+  std::error_code ec;
+  fs::permissions(path_, fs::perms::owner_all, fs::perm_options::add, ec);
+  fs::remove_all(path_, ec);
+}
+
+std::string TempDir::write(const std::string& name, const std::string& bytes) const {
+  const fs::path p = path_ / name;
+  fs::create_directories(p.parent_path());
+  std::ofstream(p, std::ios::binary) << bytes;
+  return p.string();
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+RunResult run_podsmith(const std::vector<std::string>& args, const std::string& cwd,
+                       const std::vector<std::string>& prefix) {
+  TempDir tmp;
+  const std::string out_path = (tmp.path() / "stdout").string();
+  const std::string err_path = (tmp.path() / "stderr").string();
+  std::vector<std::string> argv_strings = prefix;
+  argv_strings.push_back(PODSMITH_BINARY);
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& s : argv_strings) argv.push_back(s.data());
+  argv.push_back(nullptr);
+
+  std::vector<std::string> env_strings = {"NO_COLOR=1"};
+  for (char** e = environ; *e; ++e) {
+    if (std::string(*e).rfind("NO_COLOR=", 0) != 0) env_strings.emplace_back(*e);
+  }
+  std::vector<char*> envp;
+  for (std::string& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+
+  // `env -C DIR` sets the child's working directory without touching ours.
+  std::vector<char*> full = argv;
+  std::string env_bin = "/usr/bin/env", dash_c = "-C", dir = cwd.empty() ? std::string(PODSMITH_SOURCE_DIR) : cwd;
+  full.insert(full.begin(), {env_bin.data(), dash_c.data(), dir.data()});
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t pid = 0;
+  const int rc = posix_spawn(&pid, full[0], &actions, nullptr, full.data(), envp.data());
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot run podsmith");
+  int status = 0;
+  waitpid(pid, &status, 0);
+  RunResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  r.out = read_file(out_path);
+  r.err = read_file(err_path);
+  return r;
+}
+
+namespace {
+
+std::vector<std::vector<std::string>> read_tsv(const std::string& path) {
+  std::vector<std::vector<std::string>> rows;
+  std::ifstream in(path);
+  std::string line;
+  bool header = true;
+  while (std::getline(in, line)) {
+    if (header) {
+      header = false;
+      continue;
+    }
+    if (line.empty()) continue;
+    std::vector<std::string> fields;
+    std::string field;
+    std::istringstream s(line);
+    while (std::getline(s, field, '\t')) fields.push_back(field);
+    rows.push_back(fields);
+  }
+  if (rows.empty()) throw std::runtime_error("no rows in " + path);
+  return rows;
+}
+
+}  // namespace
+
+std::map<std::string, ReferenceDuration> reference_durations() {
+  std::map<std::string, ReferenceDuration> out;
+  for (const auto& f : read_tsv(source_path("tests/fixtures/media/durations.tsv"))) {
+    out[f.at(0)] = ReferenceDuration{std::stoll(f.at(1)), std::stoi(f.at(2)), std::stoll(f.at(3))};
+  }
+  return out;
+}
+
+std::map<std::string, std::vector<ReferenceChapter>> reference_chapters() {
+  std::map<std::string, std::vector<ReferenceChapter>> out;
+  for (const auto& f : read_tsv(source_path("tests/fixtures/media/chapters.tsv"))) {
+    out[f.at(0)].push_back(
+        ReferenceChapter{std::stoll(f.at(2)), std::stoll(f.at(3)), f.at(4), f.size() > 5 ? f.at(5) : ""});
+  }
+  return out;
+}
+
+}  // namespace podsmith::test

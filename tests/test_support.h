@@ -1,0 +1,64 @@
+/// Helpers shared by the tests: paths into the source tree, temporary
+/// directories, running the built `podsmith` binary, and the reference values
+/// scripts/make-sample-media recorded for the fixtures.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace podsmith::test {
+
+/// PODSMITH_SOURCE_DIR/relative.
+std::string source_path(const std::string& relative);
+
+/// A fresh directory under the system temp dir, removed with its contents.
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+  const std::filesystem::path& path() const { return path_; }
+  /// Writes `bytes` to path()/name and returns the full path.
+  std::string write(const std::string& name, const std::string& bytes) const;
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct RunResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+/// Runs the podsmith binary with `args` in `cwd` (default: the source dir),
+/// with `prefix` put before it on the command line (e.g. setpriv ...), and with
+/// NO_COLOR set so output is plain.
+RunResult run_podsmith(const std::vector<std::string>& args, const std::string& cwd = "",
+                       const std::vector<std::string>& prefix = {});
+
+/// A full-decode duration recorded when the fixtures were made (durations.tsv).
+struct ReferenceDuration {
+  int64_t samples = 0;
+  int sample_rate_hz = 0;
+  int64_t duration_ms = 0;
+};
+/// Keyed by the path relative to the source dir ("tests/fixtures/media/cbr.mp3").
+std::map<std::string, ReferenceDuration> reference_durations();
+
+/// Chapters recorded in chapters.tsv, per file.
+struct ReferenceChapter {
+  int64_t start_ms = 0;
+  int64_t end_ms = 0;
+  std::string title;
+  std::string url;
+};
+std::map<std::string, std::vector<ReferenceChapter>> reference_chapters();
+
+std::string read_file(const std::string& path);
+
+}  // namespace podsmith::test
