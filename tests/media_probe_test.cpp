@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 
+#include "media_sniff.h"
 #include "podsmith/text.h"
 #include "test_support.h"
 
@@ -257,4 +258,54 @@ TEST_CASE("probe_each handles more files than its window, on one thread too") {
     }, {}, threads);
     CHECK(next == paths.size());
   }
+}
+
+namespace {
+
+// An ID3v2.4 tag holding `frames` (id, body), then the audio of cbr.mp3.
+std::string mp3_with_frames(const std::vector<std::pair<std::string, std::string>>& frames) {
+  const auto syncsafe = [](size_t n) {
+    std::string b(4, '\0');
+    for (int i = 3; i >= 0; --i, n >>= 7) b[static_cast<size_t>(i)] = static_cast<char>(n & 0x7F);
+    return b;
+  };
+  std::string body;
+  for (const auto& [id, data] : frames) body += id + syncsafe(data.size()) + std::string(2, '\0') + data;
+  const std::string audio = podsmith::test::read_file(source_path("tests/fixtures/media/cbr.mp3"));
+  const auto skip = static_cast<size_t>(podsmith::id3v2_tag_size(audio));
+  return std::string("ID3\x04\x00\x00", 6) + syncsafe(body.size()) + body + audio.substr(skip);
+}
+
+}  // namespace
+
+TEST_CASE("probe reads WFED written as iTunes does (text) and as a URL frame") {
+  podsmith::test::TempDir dir;
+  const std::string url = "https://example.org/feed.xml";
+  const std::string as_text = dir.write("text.mp3", mp3_with_frames({{"WFED", "\x03" + url + std::string(1, '\0')}}));
+  const std::string as_url = dir.write("url.mp3", mp3_with_frames({{"WFED", url}}));
+  const std::string utf16 = dir.write("utf16.mp3", mp3_with_frames({{"WFED", std::string("\x01\xFF\xFEh\0t\0t\0p\0:\0/\0/\0a\0", 19)}}));
+  CHECK(probe(as_text)->tags.podcast_url == url);
+  CHECK(probe(as_url)->tags.podcast_url == url);
+  CHECK(probe(utf16)->tags.podcast_url == "http://a");
+}
+
+TEST_CASE("probe orders ID3 chapters by start time when there is no table of contents") {
+  podsmith::test::TempDir dir;
+  const auto chap = [](const std::string& id, uint32_t start, uint32_t end, const std::string& title) {
+    std::string b = id + std::string(1, '\0');
+    for (uint32_t v : {start, end, 0xFFFFFFFFu, 0xFFFFFFFFu})
+      for (int shift = 24; shift >= 0; shift -= 8) b += static_cast<char>((v >> shift) & 0xFF);
+    const std::string tit2 = "\x03" + title;
+    std::string size(4, '\0');
+    size[3] = static_cast<char>(tit2.size());
+    return b + "TIT2" + size + std::string(2, '\0') + tit2;
+  };
+  const std::string path = dir.write("chaps.mp3", mp3_with_frames({{"CHAP", chap("b", 2000, 3000, "Second")},
+                                                                    {"CHAP", chap("a", 0, 2000, "First")}}));
+  const auto info = probe(path);
+  REQUIRE(info);
+  REQUIRE(info->chapters.size() == 2);
+  CHECK(info->chapters[0].title == "First");
+  CHECK(info->chapters[1].title == "Second");
+  CHECK(info->chapters[1].end_ms == 3000);
 }

@@ -51,13 +51,12 @@ std::string read_file(const std::string& path) {
   return s.str();
 }
 
-RunResult run_podsmith(const std::vector<std::string>& args, const std::string& cwd,
-                       const std::vector<std::string>& prefix) {
+RunResult run_podsmith(const std::vector<std::string>& args, const RunOptions& options) {
   TempDir tmp;
   const std::string out_path = (tmp.path() / "stdout").string();
   const std::string err_path = (tmp.path() / "stderr").string();
-  std::vector<std::string> argv_strings = prefix;
-  argv_strings.push_back(PODSMITH_BINARY);
+  std::vector<std::string> argv_strings = options.prefix;
+  argv_strings.push_back(options.binary.empty() ? std::string(PODSMITH_BINARY) : options.binary);
   argv_strings.insert(argv_strings.end(), args.begin(), args.end());
   std::vector<char*> argv;
   for (std::string& s : argv_strings) argv.push_back(s.data());
@@ -73,7 +72,7 @@ RunResult run_podsmith(const std::vector<std::string>& args, const std::string& 
 
   // `env -C DIR` sets the child's working directory without touching ours.
   std::vector<char*> full = argv;
-  std::string env_bin = "/usr/bin/env", dash_c = "-C", dir = cwd.empty() ? std::string(PODSMITH_SOURCE_DIR) : cwd;
+  std::string env_bin = "/usr/bin/env", dash_c = "-C", dir = options.cwd.empty() ? std::string(PODSMITH_SOURCE_DIR) : options.cwd;
   full.insert(full.begin(), {env_bin.data(), dash_c.data(), dir.data()});
 
   posix_spawn_file_actions_t actions;

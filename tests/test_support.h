@@ -35,11 +35,14 @@ struct RunResult {
   std::string err;
 };
 
-/// Runs the podsmith binary with `args` in `cwd` (default: the source dir),
-/// with `prefix` put before it on the command line (e.g. setpriv ...), and with
-/// NO_COLOR set so output is plain.
-RunResult run_podsmith(const std::vector<std::string>& args, const std::string& cwd = "",
-                       const std::vector<std::string>& prefix = {});
+struct RunOptions {
+  std::string cwd;                  // default: the source dir
+  std::vector<std::string> prefix;  // put before the binary, e.g. setpriv ...
+  std::string binary;               // default: the podsmith just built
+};
+
+/// Runs the podsmith binary with `args`, with NO_COLOR set so output is plain.
+RunResult run_podsmith(const std::vector<std::string>& args, const RunOptions& options = {});
 
 /// A full-decode duration recorded when the fixtures were made (durations.tsv).
 struct ReferenceDuration {

@@ -75,10 +75,17 @@ TEST_CASE("podsmith probe reports an unreadable file without crashing") {
   ::chmod(dir.path().c_str(), 0755);
   const std::string path = dir.write("locked.mp3", podsmith::test::read_file(source_path("tests/fixtures/media/cbr.mp3")));
   ::chmod(path.c_str(), 0);
-  // As root, run it as nobody: root can read any file.
-  std::vector<std::string> prefix;
-  if (::geteuid() == 0) prefix = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
-  const auto r = run_podsmith({"probe", path}, "/", prefix);
+  // As root, run it as nobody (root can read any file), from a copy of the
+  // binary that nobody may run wherever the checkout lives.
+  podsmith::test::RunOptions options;
+  options.cwd = "/";
+  if (::geteuid() == 0) {
+    options.binary = (dir.path() / "podsmith").string();
+    std::filesystem::copy_file(PODSMITH_BINARY, options.binary);
+    ::chmod(options.binary.c_str(), 0755);
+    options.prefix = {"/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"};
+  }
+  const auto r = run_podsmith({"probe", path}, options);
   CHECK(r.exit_code == 1);
   CHECK(r.err == path + ": error: cannot open: Permission denied\n");
 }
