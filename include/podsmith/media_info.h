@@ -29,6 +29,7 @@ struct Chapter {
   std::string title;
   std::string url;          // from a WXXX/WOAR sub-frame; empty when none
   std::optional<Artwork> image;
+  std::string image_url;    // where the chapter's image is published; empty when none
 };
 
 /// Tags as UTF-8, empty when absent. Numbers are 0 when absent.
