@@ -25,7 +25,7 @@ MediaInfo sample() {
   m.tags.title = "Tom & Jerry <Live>";
   m.tags.track = 3;
   m.artwork.push_back({"image/jpeg", 1400, 1400, 123456, "front_cover"});
-  m.chapters.push_back({"ch0", 0, 1000, "Intro", "https://example.org/", std::nullopt});
+  m.chapters.push_back({"ch0", 0, 1000, "Intro", "https://example.org/", std::nullopt, ""});
   m.warnings.push_back("something odd");
   return m;
 }
