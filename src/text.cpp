@@ -1,5 +1,7 @@
 #include "podsmith/text.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdint>
 
 namespace podsmith {
@@ -100,6 +102,38 @@ std::string_view trim(std::string_view in) {
   while (!in.empty() && is_space(in.front())) in.remove_prefix(1);
   while (!in.empty() && is_space(in.back())) in.remove_suffix(1);
   return in;
+}
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates,
+                          size_t max_distance) {
+  const auto lower = [](std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+  };
+  const std::string needle = lower(word);
+  std::string best;
+  size_t best_distance = max_distance + 1;
+  for (const std::string& candidate : candidates) {
+    const size_t d = edit_distance(needle, lower(candidate));
+    if (d < best_distance) best_distance = d, best = candidate;
+  }
+  return best;
 }
 
 }  // namespace podsmith

@@ -62,3 +62,13 @@ TEST_CASE("trim removes surrounding whitespace only") {
   CHECK(podsmith::trim("") == "");
   CHECK(podsmith::trim(" \t ") == "");
 }
+
+TEST_CASE("closest_match suggests the nearest candidate within the distance") {
+  const std::vector<std::string> keys = {"title", "description", "language", "base_url"};
+  CHECK(podsmith::closest_match("titel", keys) == "title");
+  CHECK(podsmith::closest_match("Langauge", keys) == "language");
+  CHECK(podsmith::closest_match("baseurl", keys) == "base_url");
+  CHECK(podsmith::closest_match("zzzzzzzz", keys).empty());
+  CHECK(podsmith::edit_distance("kitten", "sitting") == 3);
+  CHECK(podsmith::edit_distance("", "abc") == 3);
+}

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace podsmith {
 
@@ -25,5 +26,13 @@ std::string_view utf8_prefix(std::string_view in, size_t max_bytes);
 
 /// `in` without leading and trailing ASCII whitespace.
 std::string_view trim(std::string_view in);
+
+/// Levenshtein distance between two byte strings.
+size_t edit_distance(std::string_view a, std::string_view b);
+
+/// The candidate closest to `word` by edit_distance (ASCII case ignored), if it
+/// is within `max_distance`; else empty. For "did you mean ...?" hints.
+std::string closest_match(std::string_view word, const std::vector<std::string>& candidates,
+                          size_t max_distance = 3);
 
 }  // namespace podsmith

@@ -7,36 +7,21 @@
 
 #include "commands.h"
 #include "podsmith/error.h"
+#include "podsmith/text.h"
 #include "terminal.h"
 
 namespace {
-
-size_t edit_distance(const std::string& a, const std::string& b) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b.size(); ++j) {
-      const size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
 
 // "unknown command 'pubish', did you mean 'publish'?" as ninja does it.
 bool reject_unknown_command(const CLI::App& app, int argc, char** argv) {
   if (argc < 2 || argv[1][0] == '-') return false;
   const std::string word = argv[1];
-  std::string best;
-  size_t best_distance = 3;  // suggest only close matches
+  std::vector<std::string> names;
   for (const CLI::App* sub : app.get_subcommands({})) {
     if (sub->get_name() == word) return false;
-    const size_t d = edit_distance(word, sub->get_name());
-    if (d < best_distance) best_distance = d, best = sub->get_name();
+    names.push_back(sub->get_name());
   }
+  const std::string best = podsmith::closest_match(word, names, 2);
   std::string message = "unknown command '" + word + "'";
   message += best.empty() ? "; see 'podsmith --help'" : ", did you mean '" + best + "'?";
   podsmith::cli::print_error(podsmith::Error{podsmith::ErrorCode::kInvalidInput, message, "podsmith", 0, 0});
