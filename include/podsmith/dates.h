@@ -1,0 +1,42 @@
+/// Calendar arithmetic and the date formats feeds and sidecars use: RFC 3339
+/// (front matter, JSON) and RFC 2822 (RSS pubDate). Proleptic Gregorian, no
+/// time zone database, no clock: a Timestamp carries its own UTC offset.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "podsmith/model.h"
+
+namespace podsmith {
+
+/// A timestamp's wall-clock fields in its own offset.
+struct CivilTime {
+  int64_t year = 1970;
+  int month = 1;     // 1-12
+  int day = 1;       // 1-31
+  int hour = 0;
+  int minute = 0;
+  int second = 0;
+  int weekday = 4;   // 0 Sunday ... 6 Saturday
+};
+
+/// Days since 1970-01-01 of a date (month 1-12, day 1-31; not range-checked).
+int64_t days_from_civil(int64_t year, int month, int day);
+
+CivilTime to_civil(const Timestamp& t);
+
+/// "2006-01-12T09:30:00-08:00" ("Z" for offset 0).
+std::string format_rfc3339(const Timestamp& t);
+
+/// "Thu, 12 Jan 2006 09:30:00 -0800".
+std::string format_rfc2822(const Timestamp& t);
+
+/// Parses "YYYY-MM-DDTHH:MM:SS[.frac](Z|±HH:MM)" ('t', ' ' also accepted for
+/// 'T'; fractions dropped). nullopt for anything else, including a missing offset
+/// or an impossible date such as February 30.
+std::optional<Timestamp> parse_rfc3339(std::string_view text);
+
+}  // namespace podsmith

@@ -1,0 +1,85 @@
+/// The workspace a producer keeps in git: feeds/<name>.toml (one feed each) and
+/// media/**/<ep>.md sidecars (TOML front matter between +++ lines, then Markdown
+/// show notes). This reads them into the model and writes new sidecars; it never
+/// probes media or renders notes (build does) and never rewrites a user's file.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "podsmith/error.h"
+#include "podsmith/model.h"
+
+namespace podsmith {
+
+/// feeds/<name>.toml as read. Paths in it are relative to the workspace root.
+struct FeedSource {
+  std::string file;                           // "feeds/channel8.toml"
+  Show show;                                  // channel fields; no episodes yet
+  std::string image_file;                     // workspace path of the artwork, when `image` is a path
+  std::vector<std::string> episode_patterns;  // globs of sidecars; default {"media/**.md"}
+};
+
+/// One sidecar as read. Paths in it are relative to the sidecar's directory;
+/// here they are resolved to workspace-relative paths.
+struct EpisodeSource {
+  std::string file;                  // "media/2006/ep1.md"
+  Episode episode;                   // front-matter fields; media fields come from the probe
+  std::string notes_markdown;        // the body after the front matter
+  std::string image_file;            // workspace path of the episode artwork, when `image` is a path
+  std::string chapters_file;         // workspace path of a chapters file (.txt or .json); empty: none given
+  std::vector<Transcript> transcripts;  // `source` (a file) or `url` set
+};
+
+struct Workspace {
+  std::string root;                  // absolute or as given
+  std::vector<FeedSource> feeds;     // sorted by name
+  std::vector<EpisodeSource> episodes;  // sorted by sidecar path
+};
+
+/// Loads feeds/*.toml and media/**/*.md under `root`. Every problem found is an
+/// Error naming file:line:column (malformed TOML, unknown keys with the nearest
+/// known one suggested, wrong types, a date without a UTC offset, a missing
+/// guid or date, paths that escape the workspace, a missing media file, two
+/// sidecars claiming one media file); loading goes on after an error so all
+/// of them are reported at once. The workspace is usable only when `errors` is empty.
+struct LoadedWorkspace {
+  Workspace workspace;
+  std::vector<Error> errors;
+};
+LoadedWorkspace load_workspace(const std::string& root);
+
+/// Parses one feed file's text. `file` is the workspace-relative path used in
+/// errors and to derive the feed's name.
+Result<FeedSource> parse_feed(std::string_view text, const std::string& file);
+
+/// Parses one sidecar's text (front matter + notes). Relative paths are resolved
+/// against the sidecar's directory; one that escapes the workspace is an error.
+/// Does not look at the file system.
+Result<EpisodeSource> parse_sidecar(std::string_view text, const std::string& file);
+
+/// The fields `podsmith add` and `podsmith import` write into a new sidecar.
+struct NewSidecar {
+  std::string title;
+  std::string media;           // relative to the sidecar's directory; empty: same base name
+  std::string guid;
+  Timestamp date;
+  std::optional<int> season;
+  std::optional<int> episode;
+  std::string episode_type;    // empty: not written
+  std::string notes_markdown;
+};
+
+/// The text of a sidecar: +++, TOML front matter, +++, the notes.
+std::string format_sidecar(const NewSidecar& sidecar);
+
+/// True when `path` (workspace-relative, '/'-separated) matches one of the glob
+/// `patterns`: '*' and '?' stop at '/', '**' crosses it ("media/**.md").
+bool matches_any_pattern(const std::vector<std::string>& patterns, const std::string& path);
+
+/// The extensions podsmith treats as episode media, lowercase without dots.
+const std::vector<std::string>& media_extensions();
+
+}  // namespace podsmith

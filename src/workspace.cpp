@@ -1,0 +1,645 @@
+// Reading and writing the workspace's own files: the one place that speaks toml++.
+#include "podsmith/workspace.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "podsmith/dates.h"
+#include "podsmith/text.h"
+
+namespace podsmith {
+namespace fs = std::filesystem;
+namespace {
+
+const std::vector<std::string> kFeedKeys = {
+    "title",   "subtitle",    "description", "link",     "language",     "copyright",  "author",
+    "owner",   "image",       "categories",  "explicit", "type",         "base_url",   "feed_url",
+    "episodes", "new_feed_url", "block",     "complete", "guid",         "locked",     "funding",
+    "person",  "license",     "license_url", "medium",   "update_frequency", "update_rrule", "hub",
+    "keywords", "updated",    "publish"};
+const std::vector<std::string> kOwnerKeys = {"name", "email"};
+const std::vector<std::string> kFundingKeys = {"url", "text"};
+const std::vector<std::string> kPersonKeys = {"name", "role", "group", "href", "img"};
+const std::vector<std::string> kSidecarKeys = {
+    "title",  "media",    "guid",  "date",     "season",      "episode", "type",    "explicit",
+    "image",  "persons",  "chapters", "transcripts", "block", "subtitle", "author", "link",
+    "keywords"};
+const std::vector<std::string> kTranscriptKeys = {"path", "url", "type", "language", "rel"};
+// podcast:medium values (Podcasting 2.0), with their "L" list variants.
+const std::set<std::string> kMediums = {"podcast",  "music",  "video",  "film",  "audiobook",
+                                        "newsletter", "blog", "publisher", "course", "mixed",
+                                        "podcastL", "musicL", "videoL", "filmL", "audiobookL",
+                                        "newsletterL", "blogL", "publisherL", "courseL"};
+
+Error error_at(const std::string& file, const toml::source_region& where, std::string message, int line_offset) {
+  return Error{ErrorCode::kInvalidInput, std::move(message), file,
+               where.begin.line > 0 ? static_cast<int>(where.begin.line) + line_offset : 0,
+               static_cast<int>(where.begin.column)};
+}
+
+bool is_url(std::string_view s) { return s.rfind("https://", 0) == 0 || s.rfind("http://", 0) == 0; }
+
+// Reads one TOML table, remembering which keys it was asked for, and reports
+// the first problem as an Error pointing into the file.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, const std::string& file, int line_offset, std::string context = {})
+      : table_(table), file_(file), line_offset_(line_offset), context_(std::move(context)) {}
+
+  const std::optional<Error>& error() const { return error_; }
+
+  // Rejects keys not in `known`, suggesting the nearest one.
+  void check_keys(const std::vector<std::string>& known) {
+    for (auto&& [key, value] : table_) {
+      if (std::find(known.begin(), known.end(), key.str()) != known.end()) continue;
+      std::string message = "unknown key '" + std::string(key.str()) + "'" + context_;
+      const std::string near = closest_match(key.str(), known);
+      message += near.empty() ? "" : ", did you mean '" + near + "'?";
+      fail(key.source(), message);
+      return;
+    }
+  }
+
+  std::string string(const char* key) {
+    const toml::node* n = table_.get(key);
+    if (!n) return {};
+    if (const auto* s = n->as_string()) {
+      bool changed = false;
+      std::string clean = clean_text(s->get(), &changed);
+      if (changed) fail(n->source(), std::string(key) + " is not valid UTF-8 text or holds control characters");
+      return clean;
+    }
+    fail(n->source(), std::string(key) + " must be a string");
+    return {};
+  }
+
+  std::optional<bool> boolean(const char* key) {
+    const toml::node* n = table_.get(key);
+    if (!n) return std::nullopt;
+    if (const auto* b = n->as_boolean()) return b->get();
+    fail(n->source(), std::string(key) + " must be true or false");
+    return std::nullopt;
+  }
+
+  std::optional<int> positive_int(const char* key) {
+    const toml::node* n = table_.get(key);
+    if (!n) return std::nullopt;
+    const auto* i = n->as_integer();
+    if (!i || i->get() < 1 || i->get() > 1'000'000'000) {
+      fail(n->source(), std::string(key) + " must be a positive integer, like " + key + " = 3");
+      return std::nullopt;
+    }
+    return static_cast<int>(i->get());
+  }
+
+  std::optional<Timestamp> datetime(const char* key) {
+    const toml::node* n = table_.get(key);
+    if (!n) return std::nullopt;
+    const auto* dt = n->as_date_time();
+    if (!dt) {
+      fail(n->source(), std::string(key) + " is not a TOML datetime; write it like " + key +
+                            " = 2006-01-12T09:30:00-08:00 (no quotes)");
+      return std::nullopt;
+    }
+    const toml::date_time& v = dt->get();
+    if (!v.offset) {
+      // A local time means different moments on different machines.
+      fail(n->source(), std::string(key) + " needs a UTC offset, like 2006-01-12T09:30:00-08:00 or ...Z");
+      return std::nullopt;
+    }
+    Timestamp t;
+    t.offset_minutes = v.offset->minutes;
+    t.unix_seconds = days_from_civil(v.date.year, v.date.month, v.date.day) * 86400 + v.time.hour * 3600 +
+                     v.time.minute * 60 + v.time.second - int64_t{t.offset_minutes} * 60;
+    return t;
+  }
+
+  // A string or an array of strings.
+  std::vector<std::string> strings(const char* key) {
+    const toml::node* n = table_.get(key);
+    if (!n) return {};
+    if (n->is_string()) return {string(key)};
+    std::vector<std::string> out;
+    if (const auto* a = n->as_array()) {
+      for (const toml::node& item : *a) {
+        if (const auto* s = item.as_string()) {
+          out.push_back(clean_text(s->get()));
+        } else {
+          fail(item.source(), std::string(key) + " must hold strings");
+          return {};
+        }
+      }
+      return out;
+    }
+    fail(n->source(), std::string(key) + " must be a string or a list of strings");
+    return {};
+  }
+
+  // An array of tables (also a single table), each read by `read`.
+  template <class Read>
+  void tables(const char* key, const Read& read) {
+    const toml::node* n = table_.get(key);
+    if (!n) return;
+    if (const auto* t = n->as_table()) {
+      read(*t);
+      return;
+    }
+    if (const auto* a = n->as_array()) {
+      for (const toml::node& item : *a) {
+        if (const auto* t = item.as_table()) {
+          read(*t);
+        } else {
+          fail(item.source(), std::string(key) + " must be a list of tables, like [[" + key + "]]");
+          return;
+        }
+      }
+      return;
+    }
+    fail(n->source(), std::string(key) + " must be a table or a list of tables");
+  }
+
+  const toml::node* node(const char* key) const { return table_.get(key); }
+
+  void fail(const toml::source_region& where, std::string message) {
+    if (!error_) error_ = error_at(file_, where, std::move(message), line_offset_);
+  }
+  void fail_at(const char* key, std::string message) {
+    const toml::node* n = table_.get(key);
+    fail(n ? n->source() : table_.source(), std::move(message));
+  }
+  void adopt(const std::optional<Error>& e) {
+    if (!error_ && e) error_ = e;
+  }
+
+  const std::string& file() const { return file_; }
+  int line_offset() const { return line_offset_; }
+
+ private:
+  const toml::table& table_;
+  const std::string& file_;
+  int line_offset_;
+  std::string context_;
+  std::optional<Error> error_;
+};
+
+Person read_person(const toml::table& t, TableReader& parent, const char* key) {
+  TableReader r(t, parent.file(), parent.line_offset(), std::string(" in ") + key);
+  r.check_keys(kPersonKeys);
+  Person p{r.string("name"), r.string("role"), r.string("group"), r.string("href"), r.string("img")};
+  if (p.name.empty()) r.fail(t.source(), std::string(key) + " needs a name");
+  parent.adopt(r.error());
+  return p;
+}
+
+// A path written relative to `base_dir` (workspace-relative), as a normalized
+// workspace-relative path; nullopt when it leaves the workspace.
+std::optional<std::string> resolve_path(const std::string& base_dir, const std::string& path) {
+  if (path.empty() || path[0] == '/' || path.find('\\') != std::string::npos) return std::nullopt;
+  const fs::path joined = (fs::path(base_dir) / path).lexically_normal();
+  const std::string s = joined.generic_string();
+  if (s.empty() || s == "." || s == ".." || s.rfind("../", 0) == 0 || s[0] == '/') return std::nullopt;
+  return s;
+}
+
+std::string parent_dir(const std::string& file) { return fs::path(file).parent_path().generic_string(); }
+
+// Reads a path-or-URL key: a URL goes to *url; a path resolves into *path.
+void path_or_url(TableReader& r, const char* key, const std::string& base_dir, std::string* url, std::string* path) {
+  const std::string value = r.string(key);
+  if (value.empty()) return;
+  if (is_url(value)) {
+    *url = value;
+    return;
+  }
+  if (auto resolved = resolve_path(base_dir, value)) {
+    *path = *resolved;
+  } else {
+    r.fail_at(key, std::string(key) + " '" + value + "' is outside the workspace");
+  }
+}
+
+std::optional<Error> parse_toml(std::string_view text, const std::string& file, int line_offset, toml::table* out) {
+  try {
+    *out = toml::parse(text, file);
+  } catch (const toml::parse_error& e) {
+    return error_at(file, e.source(), std::string(e.description()), line_offset);
+  }
+  return std::nullopt;
+}
+
+bool glob_match(std::string_view pattern, std::string_view text) {
+  // '*' matches any run of characters except '/', '**' any run including '/',
+  // '?' one character other than '/'.
+  size_t p = 0, t = 0, star_p = std::string_view::npos, star_t = 0;
+  bool star_crosses = false;
+  while (t < text.size()) {
+    if (p < pattern.size() && pattern[p] == '*') {
+      star_crosses = p + 1 < pattern.size() && pattern[p + 1] == '*';
+      p += star_crosses ? 2 : 1;
+      star_p = p;
+      star_t = t;
+    } else if (p < pattern.size() && (pattern[p] == text[t] || (pattern[p] == '?' && text[t] != '/'))) {
+      ++p, ++t;
+    } else if (star_p != std::string_view::npos && (star_crosses || text[star_t] != '/')) {
+      p = star_p;
+      t = ++star_t;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.size() && pattern[p] == '*') ++p;
+  return p == pattern.size();
+}
+
+std::string read_whole_file(const fs::path& path, std::optional<Error>* error, const std::string& shown) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *error = Error{ErrorCode::kUnreadable, "cannot read the file", shown, 0, 0};
+    return {};
+  }
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+}  // namespace
+
+const std::vector<std::string>& media_extensions() {
+  static const std::vector<std::string> kExtensions = {"mp3", "m4a", "m4b", "mp4", "m4v", "mov", "ogg",
+                                                       "oga", "opus", "flac", "wav", "aiff", "aif"};
+  return kExtensions;
+}
+
+Result<FeedSource> parse_feed(std::string_view text, const std::string& file) {
+  toml::table table;
+  if (auto e = parse_toml(text, file, 0, &table)) return *e;
+  TableReader r(table, file, 0);
+  r.check_keys(kFeedKeys);
+
+  FeedSource feed;
+  feed.file = file;
+  Show& s = feed.show;
+  s.name = fs::path(file).stem().string();
+  s.title = r.string("title");
+  s.subtitle = r.string("subtitle");
+  s.description_text = r.string("description");  // Markdown until build renders it
+  s.link = r.string("link");
+  s.language = r.string("language");
+  s.copyright = r.string("copyright");
+  s.author = r.string("author");
+  if (const toml::node* owner = r.node("owner")) {
+    if (const auto* t = owner->as_table()) {
+      TableReader o(*t, file, 0, " in owner");
+      o.check_keys(kOwnerKeys);
+      s.owner_name = o.string("name");
+      s.owner_email = o.string("email");
+      r.adopt(o.error());
+    } else {
+      r.fail(owner->source(), "owner must be a table: [owner] with name and email");
+    }
+  }
+  path_or_url(r, "image", "", &s.image, &feed.image_file);
+  for (const std::string& c : r.strings("categories")) {
+    const size_t slash = c.find('/');
+    s.categories.push_back(slash == std::string::npos
+                               ? Category{std::string(trim(c)), {}}
+                               : Category{std::string(trim(c.substr(0, slash))), std::string(trim(c.substr(slash + 1)))});
+  }
+  s.explicit_content = r.boolean("explicit");
+  s.type = r.string("type");
+  if (!s.type.empty() && s.type != "episodic" && s.type != "serial")
+    r.fail_at("type", "type must be \"episodic\" or \"serial\"");
+  s.base_url = r.string("base_url");
+  if (s.base_url.empty()) {
+    r.fail(table.source(), "base_url is required: where the workspace root is published, like "
+                           "base_url = \"https://example.org/podcast/\"");
+  } else if (!is_url(s.base_url)) {
+    r.fail_at("base_url", "base_url must be an http or https URL");
+  } else if (s.base_url.back() != '/') {
+    s.base_url += '/';
+  }
+  s.feed_url = r.string("feed_url");
+  if (!s.feed_url.empty() && !is_url(s.feed_url)) r.fail_at("feed_url", "feed_url must be an http or https URL");
+  if (s.feed_url.empty() && !s.base_url.empty()) s.feed_url = s.base_url + "feeds/" + s.name + ".xml";
+  feed.episode_patterns = r.strings("episodes");
+  if (feed.episode_patterns.empty()) feed.episode_patterns = {"media/**.md"};
+  s.new_feed_url = r.string("new_feed_url");
+  s.block = r.boolean("block").value_or(false);
+  s.complete = r.boolean("complete").value_or(false);
+  s.podcast_guid = r.string("guid");
+  s.locked = r.boolean("locked").value_or(false);
+  s.locked_owner = s.owner_email;
+  r.tables("funding", [&](const toml::table& t) {
+    TableReader f(t, file, 0, " in funding");
+    f.check_keys(kFundingKeys);
+    Funding fund{f.string("url"), f.string("text")};
+    if (!is_url(fund.url)) f.fail(t.source(), "funding needs an http or https url");
+    r.adopt(f.error());
+    s.funding.push_back(std::move(fund));
+  });
+  r.tables("person", [&](const toml::table& t) { s.persons.push_back(read_person(t, r, "person")); });
+  s.license = r.string("license");
+  s.license_url = r.string("license_url");
+  s.medium = r.string("medium");
+  if (!s.medium.empty() && !kMediums.count(s.medium))
+    r.fail_at("medium", "medium '" + s.medium + "' is not a podcast:medium value (podcast, music, video, film, "
+                        "audiobook, newsletter, blog, publisher, course)");
+  s.update_frequency = r.string("update_frequency");
+  s.update_rrule = r.string("update_rrule");
+  s.websub_hub = r.string("hub");
+  s.keywords = r.string("keywords");
+  s.updated = r.datetime("updated");
+  if (s.title.empty() && !r.error()) r.fail(table.source(), "title is required");
+  if (r.error()) return *r.error();
+  return feed;
+}
+
+Result<EpisodeSource> parse_sidecar(std::string_view text, const std::string& file) {
+  if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  // The front matter sits between a first line "+++" and the next "+++" line.
+  const auto line_end = [&](size_t from) {
+    const size_t nl = text.find('\n', from);
+    return nl == std::string_view::npos ? text.size() : nl;
+  };
+  const auto line_at = [&](size_t from) { return trim(text.substr(from, line_end(from) - from)); };
+  if (line_at(0) != "+++")
+    return Error{ErrorCode::kInvalidInput,
+                 "a sidecar starts with TOML front matter between +++ lines (guid, date, ...), then the notes",
+                 file, 1, 1};
+  size_t pos = line_end(0) + 1;
+  const size_t front_start = std::min(pos, text.size());
+  size_t front_end = std::string_view::npos;
+  size_t body_start = text.size();
+  while (pos < text.size()) {
+    if (line_at(pos) == "+++") {
+      front_end = pos;
+      body_start = std::min(line_end(pos) + 1, text.size());
+      break;
+    }
+    pos = line_end(pos) + 1;
+  }
+  if (front_end == std::string_view::npos)
+    return Error{ErrorCode::kInvalidInput, "the front matter is not closed: add a line +++ after it", file, 1, 1};
+
+  toml::table table;
+  if (auto e = parse_toml(text.substr(front_start, front_end - front_start), file, 1, &table)) return *e;
+  TableReader r(table, file, 1);
+  r.check_keys(kSidecarKeys);
+
+  EpisodeSource src;
+  src.file = file;
+  src.notes_markdown = std::string(text.substr(body_start));
+  const std::string dir = parent_dir(file);
+  Episode& ep = src.episode;
+  ep.sidecar = file;
+  ep.title = r.string("title");
+  ep.subtitle = r.string("subtitle");
+  ep.author = r.string("author");
+  ep.link = r.string("link");
+  ep.keywords = r.string("keywords");
+  const std::string media = r.string("media");
+  if (!media.empty()) {
+    if (auto resolved = resolve_path(dir, media)) {
+      ep.media = *resolved;
+    } else {
+      r.fail_at("media", "media '" + media + "' is outside the workspace");
+    }
+  }
+  ep.guid = r.string("guid");
+  if (!r.node("guid"))
+    r.fail(table.source(), "no guid: an episode's guid is written once and never changes; add "
+                           "guid = \"<a new UUID>\" to the front matter (podsmith add does this)");
+  else if (trim(ep.guid).empty())
+    r.fail_at("guid", "guid is empty");
+  if (auto date = r.datetime("date")) {
+    ep.date = *date;
+  } else if (!r.node("date")) {
+    r.fail(table.source(), "no date: add the publication date, like date = 2006-01-12T09:30:00-08:00 "
+                           "(podsmith add does this)");
+  }
+  ep.season = r.positive_int("season");
+  ep.episode = r.positive_int("episode");
+  ep.episode_type = r.string("type");
+  if (!ep.episode_type.empty() && ep.episode_type != "full" && ep.episode_type != "trailer" &&
+      ep.episode_type != "bonus")
+    r.fail_at("type", "type must be \"full\", \"trailer\" or \"bonus\"");
+  ep.explicit_content = r.boolean("explicit");
+  ep.block = r.boolean("block").value_or(false);
+  path_or_url(r, "image", dir, &ep.image, &src.image_file);
+  r.tables("persons", [&](const toml::table& t) { ep.persons.push_back(read_person(t, r, "persons")); });
+  const std::string chapters = r.string("chapters");
+  if (!chapters.empty()) {
+    if (is_url(chapters)) {
+      ep.chapters_url = chapters;
+    } else if (auto resolved = resolve_path(dir, chapters)) {
+      src.chapters_file = *resolved;
+    } else {
+      r.fail_at("chapters", "chapters '" + chapters + "' is outside the workspace");
+    }
+  }
+  // transcripts: "file.vtt", ["a.vtt", "b.srt"], or [[transcripts]] tables.
+  if (const toml::node* n = r.node("transcripts")) {
+    const auto add_path = [&](const std::string& value, Transcript t, const toml::source_region& where) {
+      if (is_url(value)) {
+        t.url = value;
+      } else if (auto resolved = resolve_path(dir, value)) {
+        t.source = *resolved;
+      } else {
+        r.fail(where, "transcript '" + value + "' is outside the workspace");
+        return;
+      }
+      src.transcripts.push_back(std::move(t));
+    };
+    if (n->is_string() || (n->is_array() && n->as_array()->is_homogeneous(toml::node_type::string))) {
+      for (const std::string& value : r.strings("transcripts")) add_path(value, {}, n->source());
+    } else {
+      r.tables("transcripts", [&](const toml::table& t) {
+        TableReader tr(t, file, 1, " in transcripts");
+        tr.check_keys(kTranscriptKeys);
+        Transcript tx;
+        tx.type = tr.string("type");
+        tx.language = tr.string("language");
+        tx.rel = tr.string("rel");
+        std::string where = tr.string("path");
+        if (where.empty()) where = tr.string("url");
+        if (where.empty()) tr.fail(t.source(), "a transcript needs a path or a url");
+        r.adopt(tr.error());
+        if (!where.empty()) add_path(where, tx, t.source());
+      });
+    }
+  }
+  if (r.error()) return *r.error();
+  return src;
+}
+
+LoadedWorkspace load_workspace(const std::string& root) {
+  LoadedWorkspace out;
+  out.workspace.root = root;
+  const fs::path base(root);
+  std::error_code ec;
+
+  // Feeds, sorted by file name so every machine reads them in one order.
+  std::vector<std::string> feed_files;
+  for (fs::directory_iterator it(base / "feeds", ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file() && it->path().extension() == ".toml")
+      feed_files.push_back("feeds/" + it->path().filename().string());
+  }
+  std::sort(feed_files.begin(), feed_files.end());
+  if (feed_files.empty())
+    out.errors.push_back(Error{ErrorCode::kNotFound,
+                               "no feeds/*.toml here: run podsmith init, or run podsmith in the workspace's root",
+                               root, 0, 0});
+  for (const std::string& f : feed_files) {
+    std::optional<Error> read_error;
+    const std::string text = read_whole_file(base / f, &read_error, f);
+    if (read_error) {
+      out.errors.push_back(*read_error);
+      continue;
+    }
+    auto feed = parse_feed(text, f);
+    if (feed) {
+      out.workspace.feeds.push_back(std::move(*feed));
+    } else {
+      out.errors.push_back(feed.error());
+    }
+  }
+
+  // Sidecars: every .md under media/ (skipping README.md files), sorted.
+  std::vector<std::string> sidecars;
+  const fs::path media = base / "media";
+  for (fs::recursive_directory_iterator it(media, fs::directory_options::skip_permission_denied, ec), end;
+       !ec && it != end; it.increment(ec)) {
+    if (!it->is_regular_file() || it->path().extension() != ".md") continue;
+    if (it->path().filename() == "README.md") continue;
+    sidecars.push_back(fs::relative(it->path(), base).generic_string());
+  }
+  std::sort(sidecars.begin(), sidecars.end());
+
+  std::map<std::string, std::string> claimed;  // media path -> sidecar
+  for (const std::string& f : sidecars) {
+    std::optional<Error> read_error;
+    const std::string text = read_whole_file(base / f, &read_error, f);
+    if (read_error) {
+      out.errors.push_back(*read_error);
+      continue;
+    }
+    auto parsed = parse_sidecar(text, f);
+    if (!parsed) {
+      out.errors.push_back(parsed.error());
+      continue;
+    }
+    EpisodeSource& src = *parsed;
+    const fs::path stem = fs::path(f).parent_path() / fs::path(f).stem();
+    if (src.episode.media.empty()) {
+      std::vector<std::string> found;
+      for (const std::string& ext : media_extensions()) {
+        const std::string candidate = stem.generic_string() + "." + ext;
+        if (fs::is_regular_file(base / candidate)) found.push_back(candidate);
+      }
+      if (found.empty()) {
+        out.errors.push_back(Error{ErrorCode::kNotFound,
+                                   "no media file " + stem.generic_string() +
+                                       ".mp3 (or .m4a, ...) beside this sidecar; set media = \"FILE\"",
+                                   f, 0, 0});
+        continue;
+      }
+      if (found.size() > 1) {
+        out.errors.push_back(Error{ErrorCode::kInvalidInput,
+                                   "several media files match (" + found[0] + ", " + found[1] +
+                                       "); say which one with media = \"FILE\"",
+                                   f, 0, 0});
+        continue;
+      }
+      src.episode.media = found[0];
+    } else if (!fs::is_regular_file(base / src.episode.media)) {
+      out.errors.push_back(Error{ErrorCode::kNotFound, "media file " + src.episode.media + " does not exist", f, 0, 0});
+      continue;
+    }
+    const auto [it, inserted] = claimed.emplace(src.episode.media, f);
+    if (!inserted) {
+      out.errors.push_back(Error{ErrorCode::kInvalidInput,
+                                 "media " + src.episode.media + " is also claimed by " + it->second +
+                                     "; each media file belongs to one sidecar",
+                                 f, 0, 0});
+      continue;
+    }
+    // Files beside the media: <stem>.chapters.txt, <stem>.vtt, <stem>.srt.
+    const std::string media_stem =
+        (fs::path(src.episode.media).parent_path() / fs::path(src.episode.media).stem()).generic_string();
+    if (src.chapters_file.empty() && src.episode.chapters_url.empty()) {
+      for (const char* ext : {".chapters.txt", ".chapters.json"}) {
+        if (fs::is_regular_file(base / (media_stem + ext))) {
+          src.chapters_file = media_stem + ext;
+          break;
+        }
+      }
+    }
+    if (src.transcripts.empty()) {
+      for (const char* ext : {".vtt", ".srt"}) {
+        if (fs::is_regular_file(base / (media_stem + ext))) {
+          Transcript t;
+          t.source = media_stem + ext;
+          src.transcripts.push_back(std::move(t));
+        }
+      }
+    }
+    for (const Transcript& t : src.transcripts) {
+      if (!t.source.empty() && !fs::is_regular_file(base / t.source))
+        out.errors.push_back(Error{ErrorCode::kNotFound, "transcript " + t.source + " does not exist", f, 0, 0});
+    }
+    if (!src.chapters_file.empty() && !fs::is_regular_file(base / src.chapters_file))
+      out.errors.push_back(Error{ErrorCode::kNotFound, "chapters file " + src.chapters_file + " does not exist", f, 0, 0});
+    if (!src.image_file.empty() && !fs::is_regular_file(base / src.image_file))
+      out.errors.push_back(Error{ErrorCode::kNotFound, "image " + src.image_file + " does not exist", f, 0, 0});
+    out.workspace.episodes.push_back(std::move(src));
+  }
+  for (const FeedSource& feed : out.workspace.feeds) {
+    if (!feed.image_file.empty() && !fs::is_regular_file(base / feed.image_file))
+      out.errors.push_back(Error{ErrorCode::kNotFound, "image " + feed.image_file + " does not exist", feed.file, 0, 0});
+  }
+  return out;
+}
+
+std::string format_sidecar(const NewSidecar& s) {
+  // TOML strings: basic strings with the few escapes TOML requires.
+  const auto quote = [](const std::string& v) {
+    std::string out = "\"";
+    for (char c : v) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default: out += c;
+      }
+    }
+    return out + "\"";
+  };
+  std::string out = "+++\n";
+  out += "title = " + quote(s.title) + "\n";
+  if (!s.media.empty()) out += "media = " + quote(s.media) + "\n";
+  out += "guid = " + quote(s.guid) + "\n";
+  out += "date = " + format_rfc3339(s.date) + "\n";
+  if (s.season) out += "season = " + std::to_string(*s.season) + "\n";
+  if (s.episode) out += "episode = " + std::to_string(*s.episode) + "\n";
+  if (!s.episode_type.empty()) out += "type = " + quote(s.episode_type) + "\n";
+  out += "+++\n";
+  if (!s.notes_markdown.empty()) {
+    out += s.notes_markdown;
+    if (out.back() != '\n') out += '\n';
+  }
+  return out;
+}
+
+bool matches_any_pattern(const std::vector<std::string>& patterns, const std::string& path) {
+  return std::any_of(patterns.begin(), patterns.end(), [&](const std::string& p) { return glob_match(p, path); });
+}
+
+}  // namespace podsmith
