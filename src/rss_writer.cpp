@@ -81,12 +81,14 @@ void add_channel(pugi::xml_node channel, const Show& s) {
   }
   add_if(channel, "itunes:subtitle", s.subtitle);
   add_text(channel, "itunes:summary", s.description_text);
-  add_if(channel, "itunes:author", s.author);
+  // The owner before the author: feedparser lets a later itunes:name
+  // overwrite the channel's author.
   if (!s.owner_name.empty() || !s.owner_email.empty()) {
     pugi::xml_node owner = channel.append_child("itunes:owner");
     add_if(owner, "itunes:name", s.owner_name);
     add_if(owner, "itunes:email", s.owner_email);
   }
+  add_if(channel, "itunes:author", s.author);
   for (const Category& c : s.categories) {
     pugi::xml_node node = channel.append_child("itunes:category");
     attr(node, "text", c.name);
