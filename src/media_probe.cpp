@@ -634,9 +634,9 @@ Error io_error(const std::string& path, ErrorCode code, const std::string& what)
   return Error{code, what + ": " + std::strerror(errno), path, 0, 0};
 }
 
-}  // namespace
 
-Result<MediaInfo> probe(const std::string& path, const ProbeOptions& options) {
+// Checks the path and decides the format from the file's bytes.
+Result<Sniffed> sniff_file(const std::string& path, int64_t* size_bytes) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     if (errno == ENOENT || errno == ENOTDIR) return Error{ErrorCode::kNotFound, "no such file", path, 0, 0};
@@ -645,6 +645,7 @@ Result<MediaInfo> probe(const std::string& path, const ProbeOptions& options) {
   if (S_ISDIR(st.st_mode)) return Error{ErrorCode::kNotAFile, "is a directory, not a media file", path, 0, 0};
   if (!S_ISREG(st.st_mode)) return Error{ErrorCode::kNotAFile, "is not a regular file", path, 0, 0};
   if (st.st_size == 0) return Error{ErrorCode::kEmpty, "is empty (0 bytes)", path, 0, 0};
+  *size_bytes = st.st_size;
 
   std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path.c_str(), "rb"));
   if (!f) return io_error(path, ErrorCode::kUnreadable, "cannot open");
@@ -661,7 +662,6 @@ Result<MediaInfo> probe(const std::string& path, const ProbeOptions& options) {
     if (tag == 0 || tags == 8 || offset + tag >= st.st_size) break;
     offset += tag;
   }
-  f.reset();
   const Sniffed sniffed = sniff_media(head);
   if (sniffed.kind == MediaKind::kUnknown)
     return Error{ErrorCode::kUnsupported,
@@ -673,10 +673,97 @@ Result<MediaInfo> probe(const std::string& path, const ProbeOptions& options) {
                  "raw AAC (ADTS) is not supported; put the AAC stream in an .m4a container "
                  "(ffmpeg -i IN.aac -c copy OUT.m4a)",
                  path, 0, 0};
+  return sniffed;
+}
+
+std::optional<EmbeddedPicture> pick_picture(std::vector<std::pair<bool, TagLib::ByteVector>> pictures) {
+  // The front cover wins; else the first picture.
+  std::stable_partition(pictures.begin(), pictures.end(), [](const auto& p) { return p.first; });
+  for (const auto& [front, data] : pictures) {
+    const ImageInfo image = read_image_info(std::string_view(data.data(), data.size()));
+    if (image.mime_type.empty()) continue;
+    return EmbeddedPicture{image.mime_type, std::string(data.data(), data.size())};
+  }
+  return std::nullopt;
+}
+
+void collect_id3_pictures(const TagLib::ID3v2::Tag& tag, std::vector<std::pair<bool, TagLib::ByteVector>>* out) {
+  for (TagLib::ID3v2::Frame* frame : tag.frameList("APIC")) {
+    if (auto* apic = dynamic_cast<TagLib::ID3v2::AttachedPictureFrame*>(frame))
+      out->emplace_back(apic->type() == TagLib::ID3v2::AttachedPictureFrame::FrontCover, apic->picture());
+  }
+}
+
+void collect_flac_pictures(const TagLib::List<TagLib::FLAC::Picture*>& list,
+                           std::vector<std::pair<bool, TagLib::ByteVector>>* out) {
+  for (TagLib::FLAC::Picture* p : list) out->emplace_back(p->type() == TagLib::FLAC::Picture::FrontCover, p->data());
+}
+
+}  // namespace
+
+Result<std::optional<EmbeddedPicture>> read_cover_art(const std::string& path) {
+  int64_t size = 0;
+  auto sniffed = sniff_file(path, &size);
+  if (!sniffed) return sniffed.error();
+  std::vector<std::pair<bool, TagLib::ByteVector>> pictures;
+  switch (sniffed->kind) {
+    case MediaKind::kMp3: {
+      TagLib::MPEG::File file(path.c_str(), false);
+      if (file.hasID3v2Tag()) collect_id3_pictures(*file.ID3v2Tag(), &pictures);
+      break;
+    }
+    case MediaKind::kMp4: {
+      TagLib::MP4::File file(path.c_str(), false);
+      if (file.isValid() && file.tag()) {
+        const auto& items = file.tag()->itemMap();
+        const auto covr = items.find("covr");
+        if (covr != items.end())
+          for (const TagLib::MP4::CoverArt& art : covr->second.toCoverArtList()) pictures.emplace_back(true, art.data());
+      }
+      break;
+    }
+    case MediaKind::kFlac: {
+      TagLib::FLAC::File file(path.c_str(), false);
+      collect_flac_pictures(file.pictureList(), &pictures);
+      if (file.xiphComment()) collect_flac_pictures(file.xiphComment()->pictureList(), &pictures);
+      if (file.hasID3v2Tag()) collect_id3_pictures(*file.ID3v2Tag(), &pictures);
+      break;
+    }
+    case MediaKind::kOgg: {
+      if (sniffed->detail == "vorbis") {
+        TagLib::Ogg::Vorbis::File file(path.c_str(), false);
+        if (file.tag()) collect_flac_pictures(file.tag()->pictureList(), &pictures);
+      } else if (sniffed->detail == "opus") {
+        TagLib::Ogg::Opus::File file(path.c_str(), false);
+        if (file.tag()) collect_flac_pictures(file.tag()->pictureList(), &pictures);
+      }
+      break;
+    }
+    case MediaKind::kWav: {
+      TagLib::RIFF::WAV::File file(path.c_str(), false);
+      if (file.hasID3v2Tag()) collect_id3_pictures(*file.ID3v2Tag(), &pictures);
+      break;
+    }
+    case MediaKind::kAiff: {
+      TagLib::RIFF::AIFF::File file(path.c_str(), false);
+      if (file.hasID3v2Tag()) collect_id3_pictures(*file.tag(), &pictures);
+      break;
+    }
+    case MediaKind::kAdts:
+    case MediaKind::kUnknown: break;
+  }
+  return pick_picture(std::move(pictures));
+}
+
+Result<MediaInfo> probe(const std::string& path, const ProbeOptions& options) {
+  int64_t size = 0;
+  auto sniffed_or_error = sniff_file(path, &size);
+  if (!sniffed_or_error) return sniffed_or_error.error();
+  const Sniffed& sniffed = *sniffed_or_error;
 
   MediaInfo info;
   info.path = path;
-  info.size_bytes = st.st_size;
+  info.size_bytes = size;
   Reader r(&info, options);
   std::optional<Error> failed;
   try {

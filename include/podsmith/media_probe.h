@@ -6,6 +6,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,16 @@ struct ProbeOptions {
 /// kCorrupt). Problems that still leave a usable result (a cleaned tag, an
 /// extension that disagrees with the content) are MediaInfo::warnings.
 Result<MediaInfo> probe(const std::string& path, const ProbeOptions& options = {});
+
+/// An embedded picture's bytes, for extraction.
+struct EmbeddedPicture {
+  std::string mime_type;  // from the bytes: "image/jpeg", "image/png", ...
+  std::string bytes;
+};
+
+/// The front cover embedded in the media file (ID3 APIC, MP4 covr, FLAC or Ogg
+/// picture), or else its first picture; nullopt when it has none. Errors as probe().
+Result<std::optional<EmbeddedPicture>> read_cover_art(const std::string& path);
 
 /// Probes every path on up to `threads` threads (0: one per core) and hands each
 /// result to `sink` in the order of `paths`, as soon as it and all before it are

@@ -15,7 +15,10 @@ enum ExitCode : int {
   kExitWarnings = 3,  // everything was processed, with warnings
 };
 
-/// Declares `podsmith probe` on `app`; when it runs, its exit code goes to *exit_code.
+/// Each declares its command on `app`; when it runs, its exit code goes to *exit_code.
 void setup_probe(CLI::App& app, int* exit_code);
+void setup_init(CLI::App& app, int* exit_code);
+void setup_add(CLI::App& app, int* exit_code);
+void setup_build(CLI::App& app, int* exit_code);
 
 }  // namespace podsmith::cli

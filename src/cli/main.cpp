@@ -37,6 +37,9 @@ int main(int argc, char** argv) {
   app.footer("Run 'podsmith COMMAND --help' for a command's options and examples.\n"
              "Exit codes: 0 ok, 1 failed, 2 usage error, 3 done with warnings.");
   int exit_code = podsmith::cli::kExitOk;
+  podsmith::cli::setup_init(app, &exit_code);
+  podsmith::cli::setup_add(app, &exit_code);
+  podsmith::cli::setup_build(app, &exit_code);
   podsmith::cli::setup_probe(app, &exit_code);
 
   if (reject_unknown_command(app, argc, argv)) return podsmith::cli::kExitUsage;

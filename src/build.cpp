@@ -1,0 +1,343 @@
+#include "podsmith/build.h"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "podsmith/categories.h"
+#include "podsmith/chapters.h"
+#include "podsmith/ids.h"
+#include "podsmith/media_probe.h"
+#include "podsmith/notes.h"
+#include "podsmith/probe_cache.h"
+#include "podsmith/rss_writer.h"
+#include "podsmith/text.h"
+#include "podsmith/transcripts.h"
+#include "podsmith/workspace.h"
+
+namespace podsmith {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr const char* kCacheFile = ".podsmith/probe-cache.json";
+
+std::string join(const std::string& root, const std::string& relative) {
+  return (fs::path(root) / relative).string();
+}
+
+// The episode's name for files derived from it: its media path under media/,
+// without the extension ("media/2006/ep1.mp3" -> "2006/ep1").
+std::string output_stem(const std::string& media) {
+  fs::path p(media);
+  std::string stem = (p.parent_path() / p.stem()).generic_string();
+  if (stem.rfind("media/", 0) == 0) stem = stem.substr(6);
+  return stem;
+}
+
+std::string image_extension(const std::string& mime) {
+  if (mime == "image/png") return ".png";
+  if (mime == "image/gif") return ".gif";
+  if (mime == "image/bmp") return ".bmp";
+  return ".jpg";
+}
+
+std::string file_extension(const std::string& path) {
+  std::string ext = fs::path(path).extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return ext;
+}
+
+// Probes every media file the workspace names, through the cache.
+std::map<std::string, MediaInfo> probe_media(const std::string& root, const Workspace& ws, const BuildOptions& options,
+                                             BuildReport* report) {
+  ProbeCache cache = options.use_cache ? ProbeCache::load(join(root, kCacheFile)) : ProbeCache{};
+  std::map<std::string, MediaInfo> out;
+  std::vector<std::string> to_probe;
+  struct Stamp {
+    int64_t size = 0;
+    int64_t mtime_ns = 0;
+  };
+  std::map<std::string, Stamp> stamps;
+  for (const EpisodeSource& src : ws.episodes) {
+    const std::string& media = src.episode.media;
+    if (out.count(media) || stamps.count(media)) continue;
+    struct stat st {};
+    if (::stat(join(root, media).c_str(), &st) != 0) continue;  // reported by probe below
+    const Stamp stamp{st.st_size, int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec};
+    stamps[media] = stamp;
+    if (auto cached = cache.find(media, stamp.size, stamp.mtime_ns)) {
+      out[media] = std::move(*cached);
+    } else {
+      to_probe.push_back(media);
+    }
+  }
+  std::vector<std::string> paths;
+  for (const std::string& m : to_probe) paths.push_back(join(root, m));
+  probe_each(
+      paths,
+      [&](size_t i, Result<MediaInfo> result) {
+        const std::string& media = to_probe[i];
+        if (!result) {
+          Error e = result.error();
+          e.file = media;
+          report->errors.push_back(std::move(e));
+          return;
+        }
+        result->path = media;
+        cache.store(media, stamps[media].size, stamps[media].mtime_ns, *result);
+        out[media] = std::move(*result);
+      },
+      ProbeOptions{}, options.jobs);
+  report->probed = to_probe.size();
+  if (options.use_cache && !options.dry_run) {
+    cache.forget_unused();
+    if (auto e = cache.save(join(root, kCacheFile))) report->warnings.push_back(*e);
+  }
+  return out;
+}
+
+// Everything one build writes, before it is written.
+using Outputs = std::map<std::string, std::string>;  // workspace-relative path -> bytes
+
+class FeedBuilder {
+ public:
+  FeedBuilder(const std::string& root, const FeedSource& feed, const std::map<std::string, MediaInfo>& media,
+              Outputs* outputs, BuildReport* report)
+      : root_(root), feed_(feed), media_(media), outputs_(outputs), report_(report) {}
+
+  Show build(const std::vector<const EpisodeSource*>& sources) {
+    Show show = feed_.show;
+    prepare_channel(show);
+    std::map<std::string, std::string> guids;  // guid -> sidecar
+    for (const EpisodeSource* src : sources) {
+      const auto it = media_.find(src->episode.media);
+      if (it == media_.end()) continue;  // its probe failed: already an error
+      Episode ep = build_episode(*src, it->second);
+      const auto [other, fresh] = guids.emplace(ep.guid, src->file);
+      if (!fresh) {
+        fail(src->file, "guid '" + ep.guid + "' is also the guid of " + other->second + " in feed " + show.name +
+                            "; every episode needs its own");
+        continue;
+      }
+      show.episodes.push_back(std::move(ep));
+    }
+    // Newest first; equal dates in guid order so the result never depends on file order.
+    std::sort(show.episodes.begin(), show.episodes.end(), [](const Episode& a, const Episode& b) {
+      if (a.date.unix_seconds != b.date.unix_seconds) return a.date.unix_seconds > b.date.unix_seconds;
+      return a.guid < b.guid;
+    });
+    if (show.type == "serial") {
+      for (const Episode& e : show.episodes)
+        if (!e.episode && (e.episode_type.empty() || e.episode_type == "full"))
+          fail(e.sidecar, "the show is serial, so every full episode needs an episode number (episode = N)");
+    }
+    (*outputs_)["feeds/" + show.name + ".xml"] = write_rss(show);
+    return show;
+  }
+
+ private:
+  void fail(const std::string& file, std::string message, int line = 0) {
+    report_->errors.push_back(Error{ErrorCode::kInvalidInput, std::move(message), file, line, 0});
+  }
+
+  std::string feed_dir() const { return "feeds/" + feed_.show.name + "/"; }
+  std::string public_url(const std::string& path) const { return url_for_path(feed_.show.base_url, path); }
+
+  void prepare_channel(Show& s) {
+    auto description = render_notes(s.description_text);
+    if (description) {
+      s.description_html = description->html;
+      s.description_text = description->text;
+    } else {
+      fail(feed_.file, "description: " + description.error().message);
+    }
+    if (!feed_.image_file.empty()) s.image = public_url(feed_.image_file);
+    for (const Category& c : s.categories) {
+      const std::string problem = explain_category(c.name, c.subcategory);
+      if (!problem.empty()) fail(feed_.file, "categories: " + problem);
+    }
+    if (!s.language.empty() && !is_language_code(s.language))
+      fail(feed_.file, "language '" + s.language + "' is not a language code like en or en-us");
+    if (s.podcast_guid.empty()) {
+      s.podcast_guid = podcast_guid_for_url(s.feed_url);
+    } else if (!is_uuid(s.podcast_guid)) {
+      fail(feed_.file, "guid '" + s.podcast_guid + "' is not a UUID; leave it out to derive it from the feed URL");
+    }
+  }
+
+  Episode build_episode(const EpisodeSource& src, const MediaInfo& info) {
+    Episode ep = src.episode;
+    const Tags& tags = info.tags;
+    // The sidecar wins over the tags; the tags over the file name.
+    if (ep.title.empty()) ep.title = tags.title;
+    if (ep.title.empty()) ep.title = fs::path(ep.media).stem().string();
+    if (ep.subtitle.empty()) ep.subtitle = tags.subtitle;
+    if (ep.author.empty()) ep.author = feed_.show.author;
+    ep.enclosure = Enclosure{public_url(ep.media), info.size_bytes, info.mime_type};
+    ep.duration_ms = info.duration_ms;
+
+    auto notes = render_notes(src.notes_markdown);
+    if (notes) {
+      ep.notes_html = notes->html;
+      ep.summary_html = cut_html(notes->html, kAppleDescriptionMaxBytes);
+      ep.summary_text = notes->text;
+    } else {
+      fail(src.file, notes.error().message);
+    }
+    if (ep.summary_html.empty() && !tags.description.empty()) ep.summary_html = sanitize_html(tags.description);
+
+    const std::string stem = output_stem(ep.media);
+    add_artwork(src, info, stem, ep);
+    add_chapters(src, info, stem, ep);
+    add_transcripts(src, stem, ep);
+    return ep;
+  }
+
+  void add_artwork(const EpisodeSource& src, const MediaInfo& info, const std::string& stem, Episode& ep) {
+    if (!ep.image.empty()) return;  // a URL in the sidecar
+    if (!src.image_file.empty()) {
+      ep.image = public_url(src.image_file);
+      return;
+    }
+    if (info.artwork.empty()) return;
+    auto art = read_cover_art(join(root_, ep.media));
+    if (!art) {
+      fail(ep.media, art.error().message);
+      return;
+    }
+    if (!*art) return;
+    const std::string path = feed_dir() + "art/" + stem + image_extension((*art)->mime_type);
+    (*outputs_)[path] = std::move((*art)->bytes);
+    ep.image = public_url(path);
+  }
+
+  void add_chapters(const EpisodeSource& src, const MediaInfo& info, const std::string& stem, Episode& ep) {
+    if (!ep.chapters_url.empty()) return;  // published elsewhere
+    std::vector<Chapter> chapters = info.chapters;
+    if (!src.chapters_file.empty()) {
+      auto text = read_file(join(root_, src.chapters_file));
+      if (!text) {
+        fail(src.chapters_file, text.error().message);
+        return;
+      }
+      auto parsed = file_extension(src.chapters_file) == ".json" ? parse_chapters_json(*text, src.chapters_file)
+                                                                 : parse_chapters_txt(*text, src.chapters_file);
+      if (!parsed) {
+        report_->errors.push_back(parsed.error());
+        return;
+      }
+      chapters = std::move(*parsed);
+    }
+    if (chapters.empty()) return;
+    for (size_t i = 0; i < chapters.size(); ++i) {
+      Chapter& c = chapters[i];
+      if (c.end_ms <= c.start_ms) c.end_ms = i + 1 < chapters.size() ? chapters[i + 1].start_ms : info.duration_ms;
+      if (c.start_ms > info.duration_ms)
+        fail(src.chapters_file.empty() ? ep.media : src.chapters_file,
+             "chapter '" + c.title + "' starts after the end of the episode");
+    }
+    const std::string path = feed_dir() + "chapters/" + stem + ".json";
+    (*outputs_)[path] = write_chapters_json(chapters);
+    ep.chapters = std::move(chapters);
+    ep.chapters_url = public_url(path);
+  }
+
+  void add_transcripts(const EpisodeSource& src, const std::string& stem, Episode& ep) {
+    ep.transcripts.clear();
+    for (Transcript t : src.transcripts) {
+      if (t.type.empty()) t.type = transcript_type_for(t.source.empty() ? t.url : t.source);
+      if (t.type.empty()) {
+        fail(src.file, "cannot tell the type of transcript " + (t.source.empty() ? t.url : t.source) +
+                           "; set type = \"text/vtt\" (or application/x-subrip, ...)");
+        continue;
+      }
+      if (!t.source.empty()) {
+        auto content = read_file(join(root_, t.source));
+        if (!content) {
+          fail(t.source, content.error().message);
+          continue;
+        }
+        if (auto problem = check_transcript(*content, t.type, t.source)) {
+          report_->errors.push_back(*problem);
+          continue;
+        }
+        const std::string path = feed_dir() + "transcripts/" + stem + file_extension(t.source);
+        (*outputs_)[path] = std::move(*content);
+        t.url = public_url(path);
+      }
+      if (t.language.empty()) t.language = feed_.show.language;
+      ep.transcripts.push_back(std::move(t));
+    }
+  }
+
+  const std::string& root_;
+  const FeedSource& feed_;
+  const std::map<std::string, MediaInfo>& media_;
+  Outputs* outputs_;
+  BuildReport* report_;
+};
+
+}  // namespace
+
+BuildReport build_workspace(const std::string& root, const BuildOptions& options) {
+  BuildReport report;
+  LoadedWorkspace loaded = load_workspace(root);
+  report.errors = std::move(loaded.errors);
+  const Workspace& ws = loaded.workspace;
+
+  std::vector<const FeedSource*> feeds;
+  for (const FeedSource& f : ws.feeds)
+    if (options.feed.empty() || f.show.name == options.feed) feeds.push_back(&f);
+  if (!options.feed.empty() && feeds.empty()) {
+    std::vector<std::string> names;
+    for (const FeedSource& f : ws.feeds) names.push_back(f.show.name);
+    const std::string near = closest_match(options.feed, names);
+    report.errors.push_back(Error{ErrorCode::kNotFound,
+                                  "no feed named '" + options.feed + "'" +
+                                      (near.empty() ? "" : ", did you mean '" + near + "'?"),
+                                  "feeds/" + options.feed + ".toml", 0, 0});
+  }
+  if (!report.errors.empty()) return report;
+
+  const std::map<std::string, MediaInfo> media = probe_media(root, ws, options, &report);
+  for (const auto& [path, info] : media)
+    for (const std::string& w : info.warnings) report.warnings.push_back(Error{ErrorCode::kInvalidInput, w, path, 0, 0});
+
+  Outputs outputs;
+  for (const FeedSource* feed : feeds) {
+    std::vector<const EpisodeSource*> selected;
+    for (const EpisodeSource& src : ws.episodes)
+      if (matches_any_pattern(feed->episode_patterns, src.file)) selected.push_back(&src);
+    report.shows.push_back(FeedBuilder(root, *feed, media, &outputs, &report).build(selected));
+  }
+  if (!report.errors.empty()) return report;
+
+  // Everything is ready: only now touch the disk, feeds last so a reader never
+  // sees a feed that names a chapters file or image not yet written.
+  std::vector<std::pair<std::string, std::string>> ordered(outputs.begin(), outputs.end());
+  const auto is_feed = [](const std::string& path) {
+    return path.rfind("feeds/", 0) == 0 && path.find('/', 6) == std::string::npos && file_extension(path) == ".xml";
+  };
+  std::stable_partition(ordered.begin(), ordered.end(), [&](const auto& o) { return !is_feed(o.first); });
+  for (const auto& [path, bytes] : ordered) {
+    if (options.dry_run) {
+      auto current = read_file(join(root, path));
+      const WriteStatus status =
+          !current ? WriteStatus::kCreated : *current == bytes ? WriteStatus::kUnchanged : WriteStatus::kUpdated;
+      report.outputs.push_back({path, status});
+      continue;
+    }
+    auto written = write_file_atomically(join(root, path), bytes);
+    if (!written) {
+      report.errors.push_back(written.error());
+      return report;
+    }
+    report.outputs.push_back({path, *written});
+  }
+  return report;
+}
+
+}  // namespace podsmith

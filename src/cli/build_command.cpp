@@ -1,0 +1,91 @@
+// `podsmith build [--feed N] [--dry-run]`: write the feeds.
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "commands.h"
+#include "podsmith/build.h"
+#include "terminal.h"
+
+namespace podsmith::cli {
+namespace {
+
+struct BuildCommandOptions {
+  std::string root = ".";
+  BuildOptions build;
+  bool no_cache = false;
+  bool json = false;
+};
+
+const char* status_name(WriteStatus s) {
+  switch (s) {
+    case WriteStatus::kCreated: return "created";
+    case WriteStatus::kUpdated: return "updated";
+    case WriteStatus::kUnchanged: return "unchanged";
+  }
+  return "unchanged";
+}
+
+int run_build(BuildCommandOptions opt) {
+  opt.build.use_cache = !opt.no_cache;
+  const BuildReport report = build_workspace(opt.root, opt.build);
+  for (const Error& w : report.warnings) print_warning(w.file, w.message);
+  for (const Error& e : report.errors) print_error(e);
+  size_t changed = 0;
+  for (const BuildOutput& o : report.outputs) changed += o.status != WriteStatus::kUnchanged;
+  if (opt.json) {
+    nlohmann::ordered_json j;
+    j["ok"] = report.errors.empty();
+    j["dry_run"] = opt.build.dry_run;
+    j["feeds"] = nlohmann::ordered_json::array();
+    for (const Show& s : report.shows)
+      j["feeds"].push_back({{"name", s.name}, {"file", "feeds/" + s.name + ".xml"}, {"episodes", s.episodes.size()}});
+    j["outputs"] = nlohmann::ordered_json::array();
+    for (const BuildOutput& o : report.outputs) j["outputs"].push_back({{"path", o.path}, {"status", status_name(o.status)}});
+    j["errors"] = nlohmann::ordered_json::array();
+    for (const Error& e : report.errors) j["errors"].push_back(e.to_string());
+    j["warnings"] = nlohmann::ordered_json::array();
+    for (const Error& w : report.warnings) j["warnings"].push_back(w.to_string());
+    j["probed"] = report.probed;
+    std::printf("%s\n", j.dump(2).c_str());
+  } else if (report.errors.empty()) {
+    for (const BuildOutput& o : report.outputs)
+      if (o.status != WriteStatus::kUnchanged)
+        std::printf("%s%s %s\n", opt.build.dry_run ? "would have " : "", status_name(o.status), o.path.c_str());
+    size_t episodes = 0;
+    for (const Show& s : report.shows) episodes += s.episodes.size();
+    std::printf("%s %zu feed%s, %zu episode%s: %zu file%s %s, %zu unchanged (%zu media probed)\n",
+                opt.build.dry_run ? "dry run:" : "built", report.shows.size(), report.shows.size() == 1 ? "" : "s",
+                episodes, episodes == 1 ? "" : "s", changed, changed == 1 ? "" : "s",
+                opt.build.dry_run ? "would change" : "written", report.outputs.size() - changed, report.probed);
+  } else {
+    std::fprintf(stderr, "build failed: %zu error%s; nothing was written\n", report.errors.size(),
+                 report.errors.size() == 1 ? "" : "s");
+  }
+  return report.errors.empty() ? kExitOk : kExitFailed;
+}
+
+}  // namespace
+
+void setup_build(CLI::App& app, int* exit_code) {
+  auto opt = std::make_shared<BuildCommandOptions>();
+  CLI::App* sub = app.add_subcommand("build", "Write feeds/NAME.xml and its chapters, artwork and transcripts");
+  sub->footer(
+      "Reads feeds/*.toml and the sidecars under media/, probes the media (cached in\n"
+      ".podsmith/), and writes each feed. Nothing is written when anything is wrong; files\n"
+      "whose bytes would not change are left alone. The output depends only on the\n"
+      "committed files: no clock, no mtimes, no machine paths.\n\n"
+      "Examples:\n"
+      "  podsmith build\n"
+      "  podsmith build --feed channel8 --dry-run\n\n"
+      "Exit codes: 0 built, 1 errors (each on stderr as FILE:LINE:COLUMN: error: ...), 2 usage.");
+  sub->add_option("--feed", opt->build.feed, "Build only this feed")->type_name("NAME");
+  sub->add_flag("-n,--dry-run", opt->build.dry_run, "Report what would change; write nothing");
+  sub->add_flag("--no-cache", opt->no_cache, "Probe every media file again");
+  sub->add_flag("--json", opt->json, "Print the report as JSON");
+  sub->add_option("-j,--jobs", opt->build.jobs, "Media probed at once (default: one per core)");
+  sub->add_option("-C,--root", opt->root, "The workspace's root (default: here)")->type_name("DIR");
+  sub->callback([opt, exit_code] { *exit_code = run_build(*opt); });
+}
+
+}  // namespace podsmith::cli
