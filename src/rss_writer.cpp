@@ -51,6 +51,8 @@ void add_person(pugi::xml_node parent, const Person& p) {
 
 void add_channel(pugi::xml_node channel, const Show& s) {
   add_text(channel, "title", s.title);
+  // Before the description: feedparser reads the later of the two as both.
+  add_if(channel, "itunes:subtitle", s.subtitle);
   add_if(channel, "link", s.link);
   add_cdata(channel, "description", s.description_html);
   add_if(channel, "language", s.language);
@@ -79,7 +81,6 @@ void add_channel(pugi::xml_node channel, const Show& s) {
     add_if(image, "link", s.link);
     attr(channel.append_child("itunes:image"), "href", s.image);
   }
-  add_if(channel, "itunes:subtitle", s.subtitle);
   add_text(channel, "itunes:summary", s.description_text);
   // The owner before the author: feedparser lets a later itunes:name
   // overwrite the channel's author.

@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -63,8 +64,13 @@ RunResult run_podsmith(const std::vector<std::string>& args, const RunOptions& o
   argv.push_back(nullptr);
 
   std::vector<std::string> env_strings = {"NO_COLOR=1"};
+  env_strings.insert(env_strings.end(), options.env.begin(), options.env.end());
   for (char** e = environ; *e; ++e) {
-    if (std::string(*e).rfind("NO_COLOR=", 0) != 0) env_strings.emplace_back(*e);
+    const std::string entry(*e);
+    const std::string name = entry.substr(0, entry.find('=') + 1);
+    const bool overridden = std::any_of(env_strings.begin(), env_strings.end(),
+                                        [&](const std::string& x) { return x.rfind(name, 0) == 0; });
+    if (!overridden) env_strings.push_back(entry);
   }
   std::vector<char*> envp;
   for (std::string& s : env_strings) envp.push_back(s.data());
@@ -77,7 +83,8 @@ RunResult run_podsmith(const std::vector<std::string>& args, const RunOptions& o
 
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  const std::string input = options.stdin_file.empty() ? "/dev/null" : options.stdin_file;
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, input.c_str(), O_RDONLY, 0);
   posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   pid_t pid = 0;
@@ -91,6 +98,30 @@ RunResult run_podsmith(const std::vector<std::string>& args, const RunOptions& o
   r.out = read_file(out_path);
   r.err = read_file(err_path);
   return r;
+}
+
+void copy_tree(const std::string& from, const std::string& to) {
+  fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+}
+
+void make_tiny_workspace(const fs::path& dir) {
+  fs::create_directories(dir / "feeds");
+  fs::create_directories(dir / "media");
+  std::ofstream(dir / "feeds/show.toml") << "title = \"Tiny Show\"\n"
+                                            "description = \"A *tiny* show.\"\n"
+                                            "language = \"en\"\n"
+                                            "author = \"Tester\"\n"
+                                            "base_url = \"https://example.org/show/\"\n"
+                                            "categories = [\"Technology\"]\n"
+                                            "explicit = false\n";
+  fs::copy_file(source_path("tests/fixtures/media/cbr.mp3"), dir / "media/ep1.mp3");
+  std::ofstream(dir / "media/ep1.md") << "+++\n"
+                                         "title = \"Episode one\"\n"
+                                         "guid = \"6c1f5b0e-8a43-4f7d-9e2b-3d5c7a9e1f00\"\n"
+                                         "date = 2024-05-01T09:00:00+02:00\n"
+                                         "episode = 1\n"
+                                         "+++\n"
+                                         "The first one.\n";
 }
 
 namespace {

@@ -39,6 +39,8 @@ struct RunOptions {
   std::string cwd;                  // default: the source dir
   std::vector<std::string> prefix;  // put before the binary, e.g. setpriv ...
   std::string binary;               // default: the podsmith just built
+  std::vector<std::string> env;     // extra NAME=value entries, e.g. TZ=Asia/Tokyo
+  std::string stdin_file;           // default: /dev/null
 };
 
 /// Runs the podsmith binary with `args`, with NO_COLOR set so output is plain.
@@ -63,5 +65,12 @@ struct ReferenceChapter {
 std::map<std::string, std::vector<ReferenceChapter>> reference_chapters();
 
 std::string read_file(const std::string& path);
+
+/// Copies a file or a directory tree.
+void copy_tree(const std::string& from, const std::string& to);
+
+/// A small workspace in `dir`: feeds/show.toml (base_url https://example.org/show/)
+/// and media/ep1.mp3 (a copy of cbr.mp3) with its sidecar media/ep1.md.
+void make_tiny_workspace(const std::filesystem::path& dir);
 
 }  // namespace podsmith::test

@@ -1,0 +1,115 @@
+#include "podsmith/workspace.h"
+
+#include <catch2/catch.hpp>
+
+#include "podsmith/dates.h"
+
+using podsmith::parse_feed;
+using podsmith::parse_sidecar;
+
+namespace {
+
+const char* kFeed = R"(title = "Show"
+base_url = "https://example.org/show"
+)";
+
+std::string sidecar(const std::string& front, const std::string& notes = "Notes.\n") {
+  return "+++\n" + front + "+++\n" + notes;
+}
+
+}  // namespace
+
+TEST_CASE("parse_feed reads the channel and derives the feed URL from base_url") {
+  auto feed = parse_feed(std::string(kFeed) + "categories = [\"Technology\", \"Society & Culture/Documentary\"]\n",
+                         "feeds/show.toml");
+  REQUIRE(feed);
+  CHECK(feed->show.name == "show");
+  CHECK(feed->show.base_url == "https://example.org/show/");
+  CHECK(feed->show.feed_url == "https://example.org/show/feeds/show.xml");
+  REQUIRE(feed->show.categories.size() == 2);
+  CHECK(feed->show.categories[1].name == "Society & Culture");
+  CHECK(feed->show.categories[1].subcategory == "Documentary");
+  CHECK(feed->episode_patterns == std::vector<std::string>{"media/**.md"});
+}
+
+TEST_CASE("parse_feed and parse_sidecar point at the line and column of each problem") {
+  struct Case {
+    bool is_feed;
+    std::string text;
+    std::string where;    // file:line:column prefix of Error::to_string()
+    std::string message;  // part of the message
+  };
+  const Case cases[] = {
+      {true, "title = \"Show\nbase_url = 1\n", "feeds/show.toml:1:", ""},  // malformed TOML
+      {true, std::string(kFeed) + "titel = \"x\"\n", "feeds/show.toml:3:1", "did you mean 'title'?"},
+      {true, std::string(kFeed) + "[owner]\nnaem = \"x\"\n", "feeds/show.toml:4:1", "did you mean 'name'?"},
+      {true, "title = \"Show\"\n", "feeds/show.toml", "base_url is required"},
+      {true, std::string(kFeed) + "type = \"daily\"\n", "feeds/show.toml:3:8", "episodic"},
+      {true, std::string(kFeed) + "explicit = \"no\"\n", "feeds/show.toml:3:12", "true or false"},
+      {false, "no front matter\n", "media/ep.md:1:1", "+++"},
+      {false, "+++\nguid = \"x\"\n", "media/ep.md:1:1", "not closed"},
+      {false, sidecar("guid = \"x\"\ndate = \"2024-01-01\"\n"), "media/ep.md:3:8", "not a TOML datetime"},
+      {false, sidecar("guid = \"x\"\ndate = 2024-01-01T10:00:00\n"), "media/ep.md:3:8", "needs a UTC offset"},
+      {false, sidecar("date = 2024-01-01T10:00:00Z\n"), "media/ep.md", "no guid"},
+      {false, sidecar("guid = \"x\"\n"), "media/ep.md", "no date"},
+      {false, sidecar("guid = \"x\"\ndate = 2024-01-01T10:00:00Z\nepisode = 0\n"), "media/ep.md:4:11", "positive integer"},
+      {false, sidecar("guid = \"x\"\ndate = 2024-01-01T10:00:00Z\nepisode = \"3\"\n"), "media/ep.md:4:11", "positive integer"},
+      {false, sidecar("guid = \"x\"\ndate = 2024-01-01T10:00:00Z\nmedia = \"../../etc/passwd\"\n"), "media/ep.md:4:9", "outside the workspace"},
+      {false, sidecar("guid = \"x\"\ndate = 2024-01-01T10:00:00Z\nmedia = \"/etc/passwd\"\n"), "media/ep.md:4:9", "outside the workspace"},
+      {false, sidecar("guid = \"x\"\ndate = 2024-01-01T10:00:00Z\nsesaon = 2\n"), "media/ep.md:4:1", "did you mean 'season'?"},
+      {false, sidecar("guid = \"x\"\ndate = 2024-01-01T10:00:00Z\ntype = \"extra\"\n"), "media/ep.md:4:8", "trailer"},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.text);
+    const podsmith::Error e =
+        c.is_feed ? parse_feed(c.text, "feeds/show.toml").error() : parse_sidecar(c.text, "media/ep.md").error();
+    CAPTURE(e.to_string());
+    CHECK(e.to_string().rfind(c.where, 0) == 0);
+    CHECK(e.message.find(c.message) != std::string::npos);
+  }
+}
+
+TEST_CASE("parse_sidecar resolves paths against the sidecar's directory") {
+  auto ep = parse_sidecar(sidecar("guid = \"g\"\ndate = 2024-01-01T10:00:00+02:00\nmedia = \"../audio/ep.mp3\"\n"
+                                  "chapters = \"ep.chapters.txt\"\ntranscripts = [\"ep.vtt\", \"https://x.org/ep.srt\"]\n"
+                                  "[[persons]]\nname = \"Ed Hickey\"\nrole = \"guest\"\n"),
+                          "media/2006/ep.md");
+  REQUIRE(ep);
+  CHECK(ep->episode.media == "media/audio/ep.mp3");
+  CHECK(ep->chapters_file == "media/2006/ep.chapters.txt");
+  REQUIRE(ep->transcripts.size() == 2);
+  CHECK(ep->transcripts[0].source == "media/2006/ep.vtt");
+  CHECK(ep->transcripts[1].url == "https://x.org/ep.srt");
+  REQUIRE(ep->episode.persons.size() == 1);
+  CHECK(ep->episode.persons[0].role == "guest");
+  CHECK(ep->episode.date.offset_minutes == 120);
+  CHECK(podsmith::format_rfc3339(ep->episode.date) == "2024-01-01T10:00:00+02:00");
+  CHECK(ep->notes_markdown == "Notes.\n");
+}
+
+TEST_CASE("format_sidecar writes front matter that parse_sidecar reads back") {
+  podsmith::NewSidecar s;
+  s.title = "Q&A: \"quotes\" and \\ backslash";
+  s.guid = "0b7c6a3e-2f1d-4c5b-9a8e-7d6c5b4a3f2e";
+  s.date = *podsmith::parse_rfc3339("2024-05-01T09:00:00-07:00");
+  s.episode = 12;
+  s.notes_markdown = "Hello *world*";
+  auto parsed = parse_sidecar(podsmith::format_sidecar(s), "media/x.md");
+  REQUIRE(parsed);
+  CHECK(parsed->episode.title == s.title);
+  CHECK(parsed->episode.guid == s.guid);
+  CHECK(parsed->episode.date.unix_seconds == s.date.unix_seconds);
+  CHECK(parsed->episode.date.offset_minutes == -420);
+  CHECK(parsed->episode.episode == 12);
+  CHECK(parsed->notes_markdown == "Hello *world*\n");
+}
+
+TEST_CASE("matches_any_pattern treats ** as crossing directories and * as not") {
+  using podsmith::matches_any_pattern;
+  CHECK(matches_any_pattern({"media/**.md"}, "media/a/b/c.md"));
+  CHECK(matches_any_pattern({"media/*.md"}, "media/c.md"));
+  CHECK_FALSE(matches_any_pattern({"media/*.md"}, "media/a/c.md"));
+  CHECK(matches_any_pattern({"media/video/**"}, "media/video/x/y.md"));
+  CHECK_FALSE(matches_any_pattern({"media/video/**"}, "media/audio/y.md"));
+  CHECK(matches_any_pattern({"media/ep?.md"}, "media/ep1.md"));
+}
