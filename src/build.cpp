@@ -62,6 +62,7 @@ std::map<std::string, MediaInfo> probe_media(const std::string& root, const Work
   };
   std::map<std::string, Stamp> stamps;
   for (const EpisodeSource& src : ws.episodes) {
+    if (src.remote_media) continue;
     const std::string& media = src.episode.media;
     if (out.count(media) || stamps.count(media)) continue;
     struct stat st {};
@@ -113,9 +114,19 @@ class FeedBuilder {
     prepare_channel(show);
     std::map<std::string, std::string> guids;  // guid -> sidecar
     for (const EpisodeSource* src : sources) {
-      const auto it = media_.find(src->episode.media);
-      if (it == media_.end()) continue;  // its probe failed: already an error
-      Episode ep = build_episode(*src, it->second);
+      MediaInfo remote;
+      const MediaInfo* info = &remote;
+      if (src->remote_media) {
+        // What the old feed said about the enclosure is all there is to know.
+        remote.size_bytes = src->episode.enclosure.length_bytes;
+        remote.mime_type = src->episode.enclosure.type;
+        remote.duration_ms = src->episode.duration_ms;
+      } else {
+        const auto it = media_.find(src->episode.media);
+        if (it == media_.end()) continue;  // its probe failed: already an error
+        info = &it->second;
+      }
+      Episode ep = build_episode(*src, *info);
       const auto [other, fresh] = guids.emplace(ep.guid, src->file);
       if (!fresh) {
         fail(src->file, "guid '" + ep.guid + "' is also the guid of " + other->second + " in feed " + show.name +
@@ -173,12 +184,22 @@ class FeedBuilder {
     const Tags& tags = info.tags;
     // The sidecar wins over the tags; the tags over the file name.
     if (ep.title.empty()) ep.title = tags.title;
-    if (ep.title.empty()) ep.title = fs::path(ep.media).stem().string();
+    if (ep.title.empty()) ep.title = fs::path(src.remote_media ? src.file : ep.media).stem().string();
     if (ep.subtitle.empty()) ep.subtitle = tags.subtitle;
     if (ep.author.empty()) ep.author = feed_.show.author;
-    ep.enclosure = Enclosure{public_url(ep.media), info.size_bytes, info.mime_type};
+    if (!src.remote_media) ep.enclosure = Enclosure{public_url(ep.media), info.size_bytes, info.mime_type};
     ep.duration_ms = info.duration_ms;
 
+    if (src.notes_are_html) {
+      // Imported notes go out as they came in.
+      ep.notes_html = src.notes_markdown;
+      ep.summary_html = src.notes_markdown.size() <= kAppleDescriptionMaxBytes
+                            ? src.notes_markdown
+                            : cut_html(sanitize_html(src.notes_markdown), kAppleDescriptionMaxBytes);
+      ep.summary_text = html_to_text(src.notes_markdown);
+      add_remote_or_local_extras(src, info, ep);
+      return ep;
+    }
     auto notes = render_notes(src.notes_markdown);
     if (notes) {
       ep.notes_html = notes->html;
@@ -188,12 +209,15 @@ class FeedBuilder {
       fail(src.file, notes.error().message);
     }
     if (ep.summary_html.empty() && !tags.description.empty()) ep.summary_html = sanitize_html(tags.description);
+    add_remote_or_local_extras(src, info, ep);
+    return ep;
+  }
 
-    const std::string stem = output_stem(ep.media);
+  void add_remote_or_local_extras(const EpisodeSource& src, const MediaInfo& info, Episode& ep) {
+    const std::string stem = output_stem(src.remote_media ? src.file : ep.media);
     add_artwork(src, info, stem, ep);
     add_chapters(src, info, stem, ep);
     add_transcripts(src, stem, ep);
-    return ep;
   }
 
   void add_artwork(const EpisodeSource& src, const MediaInfo& info, const std::string& stem, Episode& ep) {

@@ -29,7 +29,7 @@ const std::vector<std::string> kPersonKeys = {"name", "role", "group", "href", "
 const std::vector<std::string> kSidecarKeys = {
     "title",  "media",    "guid",  "date",     "season",      "episode", "type",    "explicit",
     "image",  "persons",  "chapters", "transcripts", "block", "subtitle", "author", "link",
-    "keywords"};
+    "keywords", "length", "media_type", "duration", "notes_format"};
 const std::vector<std::string> kTranscriptKeys = {"path", "url", "type", "language", "rel"};
 // podcast:medium values (Podcasting 2.0), with their "L" list variants.
 const std::set<std::string> kMediums = {"podcast",  "music",  "video",  "film",  "audiobook",
@@ -96,6 +96,47 @@ class TableReader {
       return std::nullopt;
     }
     return static_cast<int>(i->get());
+  }
+
+  std::optional<int64_t> positive_int64(const char* key) {
+    const toml::node* n = table_.get(key);
+    if (!n) return std::nullopt;
+    const auto* i = n->as_integer();
+    if (!i || i->get() < 1) {
+      fail(n->source(), std::string(key) + " must be a positive integer");
+      return std::nullopt;
+    }
+    return i->get();
+  }
+
+  // Seconds as a number (3725.5) or a clock ("01:02:05.5"), in milliseconds.
+  std::optional<int64_t> seconds(const char* key) {
+    const toml::node* n = table_.get(key);
+    if (!n) return std::nullopt;
+    double value = -1;
+    if (const auto* i = n->as_integer()) value = static_cast<double>(i->get());
+    if (const auto* f = n->as_floating_point()) value = f->get();
+    if (const auto* s = n->as_string()) {
+      double part = 0;
+      value = 0;
+      std::string text = s->get();
+      for (size_t start = 0; start <= text.size();) {
+        const size_t colon = std::min(text.find(':', start), text.size());
+        try {
+          part = std::stod(text.substr(start, colon - start));
+        } catch (const std::exception&) {
+          value = -1;
+          break;
+        }
+        value = value * 60 + part;
+        start = colon + 1;
+      }
+    }
+    if (!(value >= 0) || value > 1e9) {
+      fail(n->source(), std::string(key) + " must be seconds (3725.5) or a clock (\"01:02:05.5\")");
+      return std::nullopt;
+    }
+    return static_cast<int64_t>(value * 1000 + 0.5);
   }
 
   std::optional<Timestamp> datetime(const char* key) {
@@ -404,7 +445,25 @@ Result<EpisodeSource> parse_sidecar(std::string_view text, const std::string& fi
   ep.link = r.string("link");
   ep.keywords = r.string("keywords");
   const std::string media = r.string("media");
-  if (!media.empty()) {
+  if (is_url(media)) {
+    // Imported and not downloaded: the enclosure as the old feed gave it.
+    src.remote_media = true;
+    ep.enclosure.url = media;
+    ep.enclosure.length_bytes = r.positive_int64("length").value_or(0);
+    ep.enclosure.type = r.string("media_type");
+    if (ep.enclosure.type.empty())
+      r.fail_at("media", "a media URL needs its MIME type, like media_type = \"audio/mpeg\"");
+    if (!r.node("length")) r.fail_at("media", "a media URL needs its length in bytes, like length = 12345678");
+    if (auto seconds = r.seconds("duration")) ep.duration_ms = *seconds;
+  } else if (r.node("length") || r.node("duration") || r.node("media_type")) {
+    r.fail_at(r.node("length") ? "length" : r.node("duration") ? "duration" : "media_type",
+              "length, media_type and duration are for a media URL; a media file is measured by podsmith");
+  }
+  const std::string notes_format = r.string("notes_format");
+  if (!notes_format.empty() && notes_format != "markdown" && notes_format != "html")
+    r.fail_at("notes_format", "notes_format must be \"markdown\" or \"html\"");
+  src.notes_are_html = notes_format == "html";
+  if (!media.empty() && !src.remote_media) {
     if (auto resolved = resolve_path(dir, media)) {
       ep.media = *resolved;
     } else {
@@ -536,7 +595,9 @@ LoadedWorkspace load_workspace(const std::string& root) {
     }
     EpisodeSource& src = *parsed;
     const fs::path stem = fs::path(f).parent_path() / fs::path(f).stem();
-    if (src.episode.media.empty()) {
+    if (src.remote_media) {
+      // Nothing on disk to find or claim; files beside it are named after the sidecar.
+    } else if (src.episode.media.empty()) {
       std::vector<std::string> found;
       for (const std::string& ext : media_extensions()) {
         const std::string candidate = stem.generic_string() + "." + ext;
@@ -561,17 +622,19 @@ LoadedWorkspace load_workspace(const std::string& root) {
       out.errors.push_back(Error{ErrorCode::kNotFound, "media file " + src.episode.media + " does not exist", f, 0, 0});
       continue;
     }
-    const auto [it, inserted] = claimed.emplace(src.episode.media, f);
+    const auto [it, inserted] =
+        claimed.emplace(src.remote_media ? src.episode.enclosure.url : src.episode.media, f);
     if (!inserted) {
       out.errors.push_back(Error{ErrorCode::kInvalidInput,
-                                 "media " + src.episode.media + " is also claimed by " + it->second +
+                                 "media " + it->first + " is also claimed by " + it->second +
                                      "; each media file belongs to one sidecar",
                                  f, 0, 0});
       continue;
     }
     // Files beside the media: <stem>.chapters.txt, <stem>.vtt, <stem>.srt.
     const std::string media_stem =
-        (fs::path(src.episode.media).parent_path() / fs::path(src.episode.media).stem()).generic_string();
+        src.remote_media ? stem.generic_string()
+                         : (fs::path(src.episode.media).parent_path() / fs::path(src.episode.media).stem()).generic_string();
     if (src.chapters_file.empty() && src.episode.chapters_url.empty()) {
       for (const char* ext : {".chapters.txt", ".chapters.json"}) {
         if (fs::is_regular_file(base / (media_stem + ext))) {

@@ -144,3 +144,31 @@ TEST_CASE("build --dry-run reports what would change and writes nothing") {
   CHECK_FALSE(fs::exists(dir.path() / "feeds/show.xml"));
   CHECK_FALSE(fs::exists(dir.path() / ".podsmith"));
 }
+
+TEST_CASE("build emits a remote episode with the enclosure and notes it was imported with") {
+  TempDir dir;
+  podsmith::test::make_tiny_workspace(dir.path());
+  write(dir.path() / "media/old.md",
+        "+++\nguid = \"https://old.example.com/ep0.mp3\"\ndate = 2019-03-04T05:06:07-05:00\n"
+        "media = \"https://cdn.example.com/ep0.mp3?x=1&y=2\"\nlength = 123456789\nmedia_type = \"audio/mpeg\"\n"
+        "duration = \"01:02:05.5\"\nnotes_format = \"html\"\n+++\n<p>Old <b>notes</b> &amp; more</p>");
+  const auto report = build_workspace(dir.path().string());
+  REQUIRE(report.errors.empty());
+  REQUIRE(report.probed == 1);  // only the local episode
+  const std::string feed = read_file((dir.path() / "feeds/show.xml").string());
+  CHECK(feed.find("<enclosure url=\"https://cdn.example.com/ep0.mp3?x=1&amp;y=2\" length=\"123456789\" type=\"audio/mpeg\" />") !=
+        std::string::npos);
+  CHECK(feed.find("<itunes:duration>3726</itunes:duration>") != std::string::npos);
+  CHECK(feed.find("<guid isPermaLink=\"false\">https://old.example.com/ep0.mp3</guid>") != std::string::npos);
+  CHECK(feed.find("<content:encoded><![CDATA[<p>Old <b>notes</b> &amp; more</p>]]></content:encoded>") != std::string::npos);
+  CHECK(feed.find("<pubDate>Mon, 04 Mar 2019 05:06:07 -0500</pubDate>") != std::string::npos);
+}
+
+TEST_CASE("a media URL without its length and type is an error") {
+  TempDir dir;
+  podsmith::test::make_tiny_workspace(dir.path());
+  write(dir.path() / "media/old.md", "+++\nguid = \"g\"\ndate = 2019-03-04T05:06:07Z\nmedia = \"https://x.org/a.mp3\"\n+++\n");
+  const auto report = build_workspace(dir.path().string());
+  REQUIRE_FALSE(report.errors.empty());
+  CHECK(first_error(report).rfind("media/old.md:4:9: a media URL needs its MIME type", 0) == 0);
+}

@@ -31,6 +31,11 @@ struct EpisodeSource {
   std::string image_file;            // workspace path of the episode artwork, when `image` is a path
   std::string chapters_file;         // workspace path of a chapters file (.txt or .json); empty: none given
   std::vector<Transcript> transcripts;  // `source` (a file) or `url` set
+  /// media is a URL (an imported episode not downloaded): episode.enclosure
+  /// and duration_ms come from the front matter (length, media_type, duration), not a probe.
+  bool remote_media = false;
+  /// notes_format = "html": the notes are HTML kept exactly as imported, not Markdown.
+  bool notes_are_html = false;
 };
 
 struct Workspace {
