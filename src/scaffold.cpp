@@ -13,19 +13,6 @@ namespace podsmith {
 namespace fs = std::filesystem;
 namespace {
 
-std::string toml_string(const std::string& v) {
-  std::string out = "\"";
-  for (char c : v) {
-    if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') {
-      out += "\\n";
-      continue;
-    }
-    out += c;
-  }
-  return out + "\"";
-}
-
 Timestamp now_with_local_offset() {
   const std::time_t now = std::time(nullptr);
   std::tm local{};
@@ -67,19 +54,17 @@ Result<std::vector<std::string>> init_workspace(const std::string& dir, const In
   if (fs::exists(root / feed_file, ec))
     return Error{ErrorCode::kInvalidInput, "already exists; podsmith init never overwrites", (root / feed_file).string(), 0, 0};
 
-  std::string toml = "# The feed \"" + name + "\". See the README for every key.\n";
-  toml += "title = " + toml_string(o.title) + "\n";
-  toml += "description = \"\"\"\nWhat the show is about, in Markdown.\n\"\"\"\n";
-  toml += "language = " + toml_string(o.language) + "\n";
-  if (!o.author.empty()) toml += "author = " + toml_string(o.author) + "\n";
-  toml += "base_url = " + toml_string(o.base_url) + "\n";
-  toml += "explicit = false\n";
-  toml += "categories = [\"Technology\"]\n";
-  if (!o.author.empty() || !o.email.empty()) {
-    toml += "\n[owner]\n";
-    if (!o.author.empty()) toml += "name = " + toml_string(o.author) + "\n";
-    if (!o.email.empty()) toml += "email = " + toml_string(o.email) + "\n";
-  }
+  Show show;
+  show.title = o.title;
+  show.language = o.language;
+  show.author = o.author;
+  show.owner_name = o.author;
+  show.owner_email = o.email;
+  show.base_url = o.base_url;
+  show.explicit_content = false;
+  show.categories = {Category{"Technology", {}}};
+  const std::string toml = "# The feed \"" + name + "\": every key is in podsmith's README.\n" +
+                           format_feed(show, "What the show is about, in Markdown.");
   std::vector<std::string> created;
   auto written = write_file_atomically((root / feed_file).string(), toml);
   if (!written) return written.error();
@@ -156,7 +141,7 @@ Result<std::vector<AddedEpisode>> add_episodes(const std::string& root_dir, cons
     s.season = o.season;
     s.episode = o.episode ? std::optional<int>(*o.episode + static_cast<int>(added.size())) : std::optional<int>(++next_episode);
     s.episode_type = o.episode_type;
-    s.notes_markdown = o.notes_markdown;
+    s.notes = o.notes_markdown;
     auto written = write_file_atomically(sidecar.string(), format_sidecar(s));
     if (!written) return written.error();
     out.sidecar = fs::relative(sidecar, root).generic_string();

@@ -669,36 +669,139 @@ LoadedWorkspace load_workspace(const std::string& root) {
   return out;
 }
 
-std::string format_sidecar(const NewSidecar& s) {
-  // TOML strings: basic strings with the few escapes TOML requires.
-  const auto quote = [](const std::string& v) {
-    std::string out = "\"";
-    for (char c : v) {
-      switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        default: out += c;
-      }
+namespace {
+
+// TOML basic strings: the escapes TOML requires (text is clean_text'ed already).
+std::string toml_quote(const std::string& v) {
+  std::string out = "\"";
+  for (char c : clean_text(v)) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default: out += c;
     }
-    return out + "\"";
-  };
-  std::string out = "+++\n";
-  out += "title = " + quote(s.title) + "\n";
-  if (!s.media.empty()) out += "media = " + quote(s.media) + "\n";
-  out += "guid = " + quote(s.guid) + "\n";
-  out += "date = " + format_rfc3339(s.date) + "\n";
-  if (s.season) out += "season = " + std::to_string(*s.season) + "\n";
-  if (s.episode) out += "episode = " + std::to_string(*s.episode) + "\n";
-  if (!s.episode_type.empty()) out += "type = " + quote(s.episode_type) + "\n";
-  out += "+++\n";
-  if (!s.notes_markdown.empty()) {
-    out += s.notes_markdown;
-    if (out.back() != '\n') out += '\n';
   }
+  return out + "\"";
+}
+
+class TomlWriter {
+ public:
+  void string(const char* key, const std::string& value) {
+    if (!value.empty()) out_ += std::string(key) + " = " + toml_quote(value) + "\n";
+  }
+  void raw(const char* key, const std::string& value) { out_ += std::string(key) + " = " + value + "\n"; }
+  void boolean(const char* key, std::optional<bool> value) {
+    if (value) raw(key, *value ? "true" : "false");
+  }
+  void integer(const char* key, std::optional<int64_t> value) {
+    if (value) raw(key, std::to_string(*value));
+  }
+  void table(const std::string& header) { out_ += "\n" + header + "\n"; }
+  void person(const char* key, const Person& p) {
+    table(std::string("[[") + key + "]]");
+    string("name", p.name);
+    string("role", p.role);
+    string("group", p.group);
+    string("href", p.href);
+    string("img", p.img);
+  }
+  std::string& text() { return out_; }
+
+ private:
+  std::string out_;
+};
+
+}  // namespace
+
+std::string format_sidecar(const NewSidecar& s) {
+  TomlWriter w;
+  w.string("title", s.title);
+  w.string("media", s.media);
+  if (s.media_length > 0) w.integer("length", s.media_length);
+  w.string("media_type", s.media_type);
+  if (s.duration_ms > 0) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%lld.%03lld", static_cast<long long>(s.duration_ms / 1000),
+                  static_cast<long long>(s.duration_ms % 1000));
+    w.raw("duration", buf);
+  }
+  w.raw("guid", toml_quote(s.guid));
+  w.raw("date", format_rfc3339(s.date));
+  if (s.season) w.integer("season", *s.season);
+  if (s.episode) w.integer("episode", *s.episode);
+  w.string("type", s.episode_type);
+  w.boolean("explicit", s.explicit_content);
+  w.string("subtitle", s.subtitle);
+  w.string("author", s.author);
+  w.string("link", s.link);
+  w.string("image", s.image);
+  w.string("chapters", s.chapters);
+  if (s.block) w.boolean("block", true);
+  w.string("keywords", s.keywords);
+  if (s.notes_are_html) w.string("notes_format", "html");
+  for (const Person& p : s.persons) w.person("persons", p);
+  for (const Transcript& t : s.transcripts) {
+    w.table("[[transcripts]]");
+    if (!t.url.empty()) w.string("url", t.url);
+    else w.string("path", t.source);
+    w.string("type", t.type);
+    w.string("language", t.language);
+    w.string("rel", t.rel);
+  }
+  std::string out = "+++\n" + w.text() + "+++\n";
+  out += s.notes;
+  if (!s.notes_are_html && !s.notes.empty() && out.back() != '\n') out += '\n';
   return out;
+}
+
+std::string format_feed(const Show& s, const std::string& description) {
+  TomlWriter w;
+  w.string("title", s.title);
+  w.string("subtitle", s.subtitle);
+  if (!description.empty()) w.raw("description", toml_quote(description));
+  w.string("link", s.link);
+  w.string("language", s.language);
+  w.string("copyright", s.copyright);
+  w.string("author", s.author);
+  w.string("image", s.image);
+  if (!s.categories.empty()) {
+    std::string list = "[";
+    for (const Category& c : s.categories) {
+      if (list.size() > 1) list += ", ";
+      list += toml_quote(c.subcategory.empty() ? c.name : c.name + "/" + c.subcategory);
+    }
+    w.raw("categories", list + "]");
+  }
+  w.boolean("explicit", s.explicit_content);
+  w.string("type", s.type);
+  w.string("base_url", s.base_url);
+  w.string("feed_url", s.feed_url);
+  if (s.block) w.boolean("block", true);
+  if (s.complete) w.boolean("complete", true);
+  w.string("keywords", s.keywords);
+  w.string("guid", s.podcast_guid);
+  if (s.locked) w.boolean("locked", true);
+  w.string("medium", s.medium);
+  w.string("license", s.license);
+  w.string("license_url", s.license_url);
+  w.string("update_frequency", s.update_frequency);
+  w.string("update_rrule", s.update_rrule);
+  w.string("hub", s.websub_hub);
+  if (!s.owner_name.empty() || !s.owner_email.empty()) {
+    w.table("[owner]");
+    w.string("name", s.owner_name);
+    w.string("email", s.owner_email);
+  }
+  for (const Funding& f : s.funding) {
+    w.table("[[funding]]");
+    w.string("url", f.url);
+    w.string("text", f.text);
+  }
+  for (const Person& p : s.persons) w.person("person", p);
+  return w.text();
 }
 
 bool matches_any_pattern(const std::vector<std::string>& patterns, const std::string& path) {

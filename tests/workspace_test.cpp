@@ -93,7 +93,7 @@ TEST_CASE("format_sidecar writes front matter that parse_sidecar reads back") {
   s.guid = "0b7c6a3e-2f1d-4c5b-9a8e-7d6c5b4a3f2e";
   s.date = *podsmith::parse_rfc3339("2024-05-01T09:00:00-07:00");
   s.episode = 12;
-  s.notes_markdown = "Hello *world*";
+  s.notes = "Hello *world*";
   auto parsed = parse_sidecar(podsmith::format_sidecar(s), "media/x.md");
   REQUIRE(parsed);
   CHECK(parsed->episode.title == s.title);

@@ -66,19 +66,39 @@ Result<FeedSource> parse_feed(std::string_view text, const std::string& file);
 Result<EpisodeSource> parse_sidecar(std::string_view text, const std::string& file);
 
 /// The fields `podsmith add` and `podsmith import` write into a new sidecar.
+/// Empty strings, empty lists and nullopt are left out.
 struct NewSidecar {
   std::string title;
-  std::string media;           // relative to the sidecar's directory; empty: same base name
+  std::string media;           // relative to the sidecar's directory, or a URL; empty: same base name
+  int64_t media_length = 0;    // with a media URL: the enclosure's length in bytes
+  std::string media_type;      // with a media URL: its MIME type
+  int64_t duration_ms = 0;     // with a media URL: the duration (0: not written)
   std::string guid;
   Timestamp date;
   std::optional<int> season;
   std::optional<int> episode;
-  std::string episode_type;    // empty: not written
-  std::string notes_markdown;
+  std::string episode_type;
+  std::optional<bool> explicit_content;
+  std::string subtitle;
+  std::string author;
+  std::string link;
+  std::string image;           // a path or URL
+  std::string chapters;        // a path or URL
+  std::vector<Transcript> transcripts;  // written with url (or path = source), type, language, rel
+  std::vector<Person> persons;
+  bool block = false;
+  std::string keywords;
+  bool notes_are_html = false; // write notes_format = "html" and the notes exactly as given
+  std::string notes;           // Markdown (or HTML, see above)
 };
 
 /// The text of a sidecar: +++, TOML front matter, +++, the notes.
 std::string format_sidecar(const NewSidecar& sidecar);
+
+/// The text of a feed file for `show` (as import makes it): every channel field
+/// the show has, with `episodes` when not the default. Descriptions are written
+/// as given (HTML is valid in the Markdown description).
+std::string format_feed(const Show& show, const std::string& description);
 
 /// True when `path` (workspace-relative, '/'-separated) matches one of the glob
 /// `patterns`: '*' and '?' stop at '/', '**' crosses it ("media/**.md").
