@@ -26,6 +26,7 @@
 #include <taglib/wavfile.h>
 #include <taglib/xingheader.h>
 #include <taglib/xiphcomment.h>
+#include <taglib/tiostream.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -41,6 +42,7 @@
 #include <set>
 #include <thread>
 
+#include "byte_source.h"
 #include "image_info.h"
 #include "media_sniff.h"
 #include "mp4_boxes.h"
@@ -54,6 +56,52 @@ namespace {
 constexpr size_t kSniffBytes = 16 * 1024;
 // Artwork larger than this on either side is reported as suspicious.
 constexpr int kMaxSaneArtworkPx = 10000;
+
+// TagLib reads the file through the ByteSource's window: its many small reads
+// and seeks to the end then cost no system calls.
+class ByteSourceStream : public TagLib::IOStream {
+ public:
+  explicit ByteSourceStream(ByteSource& source) : source_(source) {}
+  TagLib::FileName name() const override { return source_.path().c_str(); }
+  TagLib::ByteVector readBlock(unsigned long length) override {
+    const auto want = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(length),
+                                                            std::max<int64_t>(source_.size() - position_, 0)));
+    TagLib::ByteVector out(static_cast<unsigned int>(want), '\0');
+    const size_t got = source_.read_at(position_, out.data(), want);
+    out.resize(static_cast<unsigned int>(got));
+    position_ += static_cast<int64_t>(got);
+    return out;
+  }
+  void writeBlock(const TagLib::ByteVector&) override {}
+  void insert(const TagLib::ByteVector&, unsigned long, unsigned long) override {}
+  void removeBlock(unsigned long, unsigned long) override {}
+  bool readOnly() const override { return true; }
+  bool isOpen() const override { return true; }
+  void seek(long offset, Position p) override {
+    const int64_t base = p == Beginning ? 0 : p == Current ? position_ : source_.size();
+    position_ = std::max<int64_t>(0, base + offset);
+  }
+  void clear() override {}
+  long tell() const override { return static_cast<long>(position_); }
+  long length() override { return static_cast<long>(source_.size()); }
+  void truncate(long) override {}
+
+ private:
+  ByteSource& source_;
+  int64_t position_ = 0;
+};
+
+// One opened media file: its bytes and what they are.
+struct Opened {
+  std::shared_ptr<ByteSource> source;
+  Sniffed sniffed;
+  std::unique_ptr<TagLib::IOStream> stream_;
+
+  TagLib::IOStream* stream() {
+    stream_ = std::make_unique<ByteSourceStream>(*source);
+    return stream_.get();
+  }
+};
 
 // TagLib's UTF-16 strings to our UTF-8, the one border crossing for text.
 std::string to_utf8(const TagLib::String& s) { return s.to8Bit(true); }
@@ -360,9 +408,10 @@ Error corrupt(const std::string& path, const std::string& what) {
   return Error{ErrorCode::kCorrupt, what, path, 0, 0};
 }
 
-std::optional<Error> read_mp3(const std::string& path, Reader& r) {
+std::optional<Error> read_mp3(Opened& in, Reader& r) {
+  const std::string& path = in.source->path();
   MediaInfo& info = r.info();
-  TagLib::MPEG::File file(path.c_str(), const_cast<PodcastFrameFactory*>(&podcast_frame_factory()), true,
+  TagLib::MPEG::File file(in.stream(), const_cast<PodcastFrameFactory*>(&podcast_frame_factory()), true,
                           TagLib::AudioProperties::Average);
   if (!file.isValid() || !file.audioProperties())
     return corrupt(path, "no MPEG audio stream found in the MP3 file");
@@ -395,7 +444,7 @@ std::optional<Error> read_mp3(const std::string& path, Reader& r) {
       options.trust_header = true;
     }
   }
-  auto measured = measure_mpeg_duration(path, options);
+  auto measured = measure_mpeg_duration(*in.source, options);
   if (!measured) return measured.error();
   if (measured->samples == 0) return corrupt(path, "the MP3 stream holds no audio frames");
   info.sample_rate_hz = measured->sample_rate_hz;
@@ -426,9 +475,10 @@ std::string mp4_codec(const std::string& entry) {
   return entry;
 }
 
-std::optional<Error> read_mp4(const std::string& path, const std::string& brand, Reader& r) {
+std::optional<Error> read_mp4(Opened& in, const std::string& brand, Reader& r) {
+  const std::string& path = in.source->path();
   MediaInfo& info = r.info();
-  auto structure = read_mp4_structure(path);
+  auto structure = read_mp4_structure(*in.source);
   if (!structure) return structure.error();
   const Mp4Track* audio = nullptr;
   const Mp4Track* video = nullptr;
@@ -438,7 +488,7 @@ std::optional<Error> read_mp4(const std::string& path, const std::string& brand,
   }
   if (!audio && !video) return corrupt(path, "the MPEG-4 file has no audio or video track");
 
-  TagLib::MP4::File file(path.c_str(), true, TagLib::AudioProperties::Average);
+  TagLib::MP4::File file(in.stream(), true, TagLib::AudioProperties::Average);
   if (file.isValid()) {
     read_common_tags(file.properties(), r);
     if (TagLib::MP4::Tag* tag = file.tag()) {
@@ -500,27 +550,28 @@ std::optional<Error> read_mp4(const std::string& path, const std::string& brand,
   return std::nullopt;
 }
 
-std::optional<Error> read_ogg(const std::string& path, const std::string& codec, Reader& r) {
+std::optional<Error> read_ogg(Opened& in, const std::string& codec, Reader& r) {
+  const std::string& path = in.source->path();
   MediaInfo& info = r.info();
   std::unique_ptr<TagLib::Ogg::File> file;
   TagLib::Ogg::XiphComment* xiph = nullptr;
   if (codec == "vorbis") {
-    auto f = std::make_unique<TagLib::Ogg::Vorbis::File>(path.c_str());
+    auto f = std::make_unique<TagLib::Ogg::Vorbis::File>(in.stream());
     xiph = f->tag();
     file = std::move(f);
     info.mime_type = "audio/ogg";
   } else if (codec == "opus") {
-    auto f = std::make_unique<TagLib::Ogg::Opus::File>(path.c_str());
+    auto f = std::make_unique<TagLib::Ogg::Opus::File>(in.stream());
     xiph = f->tag();
     file = std::move(f);
     info.mime_type = "audio/opus";
   } else if (codec == "flac") {
-    auto f = std::make_unique<TagLib::Ogg::FLAC::File>(path.c_str());
+    auto f = std::make_unique<TagLib::Ogg::FLAC::File>(in.stream());
     xiph = f->tag();
     file = std::move(f);
     info.mime_type = "audio/ogg";
   } else if (codec == "speex") {
-    auto f = std::make_unique<TagLib::Ogg::Speex::File>(path.c_str());
+    auto f = std::make_unique<TagLib::Ogg::Speex::File>(in.stream());
     xiph = f->tag();
     file = std::move(f);
     info.mime_type = "audio/ogg";
@@ -545,9 +596,10 @@ std::optional<Error> read_ogg(const std::string& path, const std::string& codec,
   return std::nullopt;
 }
 
-std::optional<Error> read_flac(const std::string& path, Reader& r) {
+std::optional<Error> read_flac(Opened& in, Reader& r) {
+  const std::string& path = in.source->path();
   MediaInfo& info = r.info();
-  TagLib::FLAC::File file(path.c_str());
+  TagLib::FLAC::File file(in.stream(), TagLib::ID3v2::FrameFactory::instance());
   if (!file.isValid() || !file.audioProperties()) return corrupt(path, "the FLAC stream cannot be read");
   const TagLib::FLAC::Properties* props = file.audioProperties();
   read_common_tags(file.properties(), r);
@@ -571,9 +623,10 @@ std::optional<Error> read_flac(const std::string& path, Reader& r) {
   return std::nullopt;
 }
 
-std::optional<Error> read_wav(const std::string& path, Reader& r) {
+std::optional<Error> read_wav(Opened& in, Reader& r) {
+  const std::string& path = in.source->path();
   MediaInfo& info = r.info();
-  TagLib::RIFF::WAV::File file(path.c_str());
+  TagLib::RIFF::WAV::File file(in.stream());
   if (!file.isValid() || !file.audioProperties()) return corrupt(path, "the WAV file cannot be read");
   const TagLib::RIFF::WAV::Properties* props = file.audioProperties();
   read_common_tags(file.properties(), r);
@@ -591,9 +644,10 @@ std::optional<Error> read_wav(const std::string& path, Reader& r) {
   return std::nullopt;
 }
 
-std::optional<Error> read_aiff(const std::string& path, Reader& r) {
+std::optional<Error> read_aiff(Opened& in, Reader& r) {
+  const std::string& path = in.source->path();
   MediaInfo& info = r.info();
-  TagLib::RIFF::AIFF::File file(path.c_str());
+  TagLib::RIFF::AIFF::File file(in.stream());
   if (!file.isValid() || !file.audioProperties()) return corrupt(path, "the AIFF file cannot be read");
   const TagLib::RIFF::AIFF::Properties* props = file.audioProperties();
   read_common_tags(file.properties(), r);
@@ -626,17 +680,12 @@ void settle_chapters(MediaInfo& info, Reader& r) {
   }
 }
 
-struct FileCloser {
-  void operator()(std::FILE* f) const { std::fclose(f); }
-};
-
 Error io_error(const std::string& path, ErrorCode code, const std::string& what) {
   return Error{code, what + ": " + std::strerror(errno), path, 0, 0};
 }
 
-
-// Checks the path and decides the format from the file's bytes.
-Result<Sniffed> sniff_file(const std::string& path, int64_t* size_bytes) {
+// Checks the path, opens its bytes and decides the format from them.
+Result<Opened> open_media(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) {
     if (errno == ENOENT || errno == ENOTDIR) return Error{ErrorCode::kNotFound, "no such file", path, 0, 0};
@@ -645,35 +694,33 @@ Result<Sniffed> sniff_file(const std::string& path, int64_t* size_bytes) {
   if (S_ISDIR(st.st_mode)) return Error{ErrorCode::kNotAFile, "is a directory, not a media file", path, 0, 0};
   if (!S_ISREG(st.st_mode)) return Error{ErrorCode::kNotAFile, "is not a regular file", path, 0, 0};
   if (st.st_size == 0) return Error{ErrorCode::kEmpty, "is empty (0 bytes)", path, 0, 0};
-  *size_bytes = st.st_size;
-
-  std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path.c_str(), "rb"));
-  if (!f) return io_error(path, ErrorCode::kUnreadable, "cannot open");
+  auto source = ByteSource::open(path, st.st_size);
+  if (!source) return source.error();
+  Opened in;
+  in.source = *source;
 
   // Skip leading ID3v2 tags (some files carry several), then look at the stream.
   int64_t offset = 0;
   std::string head(kSniffBytes, '\0');
   for (int tags = 0;; ++tags) {
-    if (fseeko(f.get(), offset, SEEK_SET) != 0) return io_error(path, ErrorCode::kUnreadable, "cannot read");
     head.resize(kSniffBytes);
-    head.resize(std::fread(head.data(), 1, head.size(), f.get()));
-    if (std::ferror(f.get())) return io_error(path, ErrorCode::kUnreadable, "cannot read");
+    head.resize(in.source->read_at(offset, head.data(), head.size()));
     const int64_t tag = id3v2_tag_size(head);
     if (tag == 0 || tags == 8 || offset + tag >= st.st_size) break;
     offset += tag;
   }
-  const Sniffed sniffed = sniff_media(head);
-  if (sniffed.kind == MediaKind::kUnknown)
+  in.sniffed = sniff_media(head);
+  if (in.sniffed.kind == MediaKind::kUnknown)
     return Error{ErrorCode::kUnsupported,
                  "not an audio or video file podsmith can read (no MP3, MPEG-4, Ogg, FLAC, WAV or "
                  "AIFF signature in its bytes)",
                  path, 0, 0};
-  if (sniffed.kind == MediaKind::kAdts)
+  if (in.sniffed.kind == MediaKind::kAdts)
     return Error{ErrorCode::kUnsupported,
                  "raw AAC (ADTS) is not supported; put the AAC stream in an .m4a container "
                  "(ffmpeg -i IN.aac -c copy OUT.m4a)",
                  path, 0, 0};
-  return sniffed;
+  return in;
 }
 
 std::optional<EmbeddedPicture> pick_picture(std::vector<std::pair<bool, TagLib::ByteVector>> pictures) {
@@ -702,18 +749,19 @@ void collect_flac_pictures(const TagLib::List<TagLib::FLAC::Picture*>& list,
 }  // namespace
 
 Result<std::optional<EmbeddedPicture>> read_cover_art(const std::string& path) {
-  int64_t size = 0;
-  auto sniffed = sniff_file(path, &size);
-  if (!sniffed) return sniffed.error();
+  auto opened = open_media(path);
+  if (!opened) return opened.error();
+  Opened& in = *opened;
+  const Sniffed* sniffed = &in.sniffed;
   std::vector<std::pair<bool, TagLib::ByteVector>> pictures;
   switch (sniffed->kind) {
     case MediaKind::kMp3: {
-      TagLib::MPEG::File file(path.c_str(), false);
+      TagLib::MPEG::File file(in.stream(), TagLib::ID3v2::FrameFactory::instance(), false);
       if (file.hasID3v2Tag()) collect_id3_pictures(*file.ID3v2Tag(), &pictures);
       break;
     }
     case MediaKind::kMp4: {
-      TagLib::MP4::File file(path.c_str(), false);
+      TagLib::MP4::File file(in.stream(), false);
       if (file.isValid() && file.tag()) {
         const auto& items = file.tag()->itemMap();
         const auto covr = items.find("covr");
@@ -723,7 +771,7 @@ Result<std::optional<EmbeddedPicture>> read_cover_art(const std::string& path) {
       break;
     }
     case MediaKind::kFlac: {
-      TagLib::FLAC::File file(path.c_str(), false);
+      TagLib::FLAC::File file(in.stream(), TagLib::ID3v2::FrameFactory::instance(), false);
       collect_flac_pictures(file.pictureList(), &pictures);
       if (file.xiphComment()) collect_flac_pictures(file.xiphComment()->pictureList(), &pictures);
       if (file.hasID3v2Tag()) collect_id3_pictures(*file.ID3v2Tag(), &pictures);
@@ -731,21 +779,21 @@ Result<std::optional<EmbeddedPicture>> read_cover_art(const std::string& path) {
     }
     case MediaKind::kOgg: {
       if (sniffed->detail == "vorbis") {
-        TagLib::Ogg::Vorbis::File file(path.c_str(), false);
+        TagLib::Ogg::Vorbis::File file(in.stream(), false);
         if (file.tag()) collect_flac_pictures(file.tag()->pictureList(), &pictures);
       } else if (sniffed->detail == "opus") {
-        TagLib::Ogg::Opus::File file(path.c_str(), false);
+        TagLib::Ogg::Opus::File file(in.stream(), false);
         if (file.tag()) collect_flac_pictures(file.tag()->pictureList(), &pictures);
       }
       break;
     }
     case MediaKind::kWav: {
-      TagLib::RIFF::WAV::File file(path.c_str(), false);
+      TagLib::RIFF::WAV::File file(in.stream(), false);
       if (file.hasID3v2Tag()) collect_id3_pictures(*file.ID3v2Tag(), &pictures);
       break;
     }
     case MediaKind::kAiff: {
-      TagLib::RIFF::AIFF::File file(path.c_str(), false);
+      TagLib::RIFF::AIFF::File file(in.stream(), false);
       if (file.hasID3v2Tag()) collect_id3_pictures(*file.tag(), &pictures);
       break;
     }
@@ -756,24 +804,24 @@ Result<std::optional<EmbeddedPicture>> read_cover_art(const std::string& path) {
 }
 
 Result<MediaInfo> probe(const std::string& path, const ProbeOptions& options) {
-  int64_t size = 0;
-  auto sniffed_or_error = sniff_file(path, &size);
-  if (!sniffed_or_error) return sniffed_or_error.error();
-  const Sniffed& sniffed = *sniffed_or_error;
+  auto opened = open_media(path);
+  if (!opened) return opened.error();
+  Opened& in = *opened;
+  const Sniffed& sniffed = in.sniffed;
 
   MediaInfo info;
   info.path = path;
-  info.size_bytes = size;
+  info.size_bytes = in.source->size();
   Reader r(&info, options);
   std::optional<Error> failed;
   try {
     switch (sniffed.kind) {
-      case MediaKind::kMp3: failed = read_mp3(path, r); break;
-      case MediaKind::kMp4: failed = read_mp4(path, sniffed.detail, r); break;
-      case MediaKind::kOgg: failed = read_ogg(path, sniffed.detail, r); break;
-      case MediaKind::kFlac: failed = read_flac(path, r); break;
-      case MediaKind::kWav: failed = read_wav(path, r); break;
-      case MediaKind::kAiff: failed = read_aiff(path, r); break;
+      case MediaKind::kMp3: failed = read_mp3(in, r); break;
+      case MediaKind::kMp4: failed = read_mp4(in, sniffed.detail, r); break;
+      case MediaKind::kOgg: failed = read_ogg(in, sniffed.detail, r); break;
+      case MediaKind::kFlac: failed = read_flac(in, r); break;
+      case MediaKind::kWav: failed = read_wav(in, r); break;
+      case MediaKind::kAiff: failed = read_aiff(in, r); break;
       case MediaKind::kAdts:
       case MediaKind::kUnknown: break;
     }

@@ -1,7 +1,6 @@
 #include "mp4_boxes.h"
 
-#include <cstdio>
-#include <memory>
+#include <climits>
 #include <string_view>
 
 namespace podsmith {
@@ -9,10 +8,6 @@ namespace {
 
 // A moov box larger than this is not read (real ones are a few MB at most).
 constexpr uint64_t kMaxMoovBytes = 64ull << 20;
-
-struct FileCloser {
-  void operator()(std::FILE* f) const { std::fclose(f); }
-};
 
 uint32_t be32(std::string_view b, size_t i) {
   return (uint32_t{static_cast<uint8_t>(b[i])} << 24) | (uint32_t{static_cast<uint8_t>(b[i + 1])} << 16) |
@@ -145,38 +140,37 @@ std::vector<Mp4NeroChapter> read_chpl(std::string_view chpl) {
 
 }  // namespace
 
-Result<Mp4Structure> read_mp4_structure(const std::string& path) {
-  std::unique_ptr<std::FILE, FileCloser> f(std::fopen(path.c_str(), "rb"));
-  if (!f) return Error{ErrorCode::kUnreadable, "cannot open the file", path, 0, 0};
-
+Result<Mp4Structure> read_mp4_structure(ByteSource& source) {
+  const std::string& path = source.path();
   Mp4Structure out;
   std::string moov;
   // Walk the top-level boxes by their headers, reading only ftyp and moov.
-  for (int64_t offset = 0;;) {
+  for (int64_t offset = 0; offset + 8 <= source.size();) {
     char header[16];
-    if (fseeko(f.get(), offset, SEEK_SET) != 0 || std::fread(header, 1, 8, f.get()) != 8) break;
+    if (source.read_at(offset, header, 8) != 8) break;
     uint64_t size = be32(std::string_view(header, 8), 0);
     const std::string type(header + 4, 4);
     uint64_t header_size = 8;
     if (size == 1) {
-      if (std::fread(header + 8, 1, 8, f.get()) != 8) break;
+      if (source.read_at(offset + 8, header + 8, 8) != 8) break;
       size = be64(std::string_view(header, 16), 8);
       header_size = 16;
     }
     const bool last = size == 0;
-    if (!last && size < header_size) break;
+    if (last) size = static_cast<uint64_t>(source.size() - offset);
+    if (size < header_size) break;
     if (type == "ftyp" || type == "moov") {
-      const uint64_t body = last ? kMaxMoovBytes : size - header_size;
+      const uint64_t body = size - header_size;
       if (body > kMaxMoovBytes) break;
       std::string data(static_cast<size_t>(body), '\0');
-      data.resize(std::fread(data.data(), 1, data.size(), f.get()));
+      data.resize(source.read_at(offset + static_cast<int64_t>(header_size), data.data(), data.size()));
       if (type == "ftyp" && data.size() >= 4) out.major_brand = data.substr(0, 4);
       if (type == "moov") {
         moov = std::move(data);
         break;
       }
     }
-    if (last) break;
+    if (last || size > static_cast<uint64_t>(INT64_MAX - offset)) break;
     offset += static_cast<int64_t>(size);
   }
   if (moov.empty())
@@ -191,6 +185,8 @@ Result<Mp4Structure> read_mp4_structure(const std::string& path) {
 }
 
 int64_t track_duration_ms(const Mp4Structure& mp4, const Mp4Track& track) {
+  constexpr uint64_t kMaxUnits = UINT64_MAX / 1000 - UINT32_MAX;  // no overflow below
+  if (track.edit_duration > kMaxUnits || track.duration > kMaxUnits) return 0;
   if (track.has_edit && mp4.movie_timescale > 0 && track.edit_duration > 0)
     return static_cast<int64_t>((track.edit_duration * 1000 + mp4.movie_timescale / 2) /
                                 mp4.movie_timescale);

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "byte_source.h"
 #include "podsmith/error.h"
 
 namespace podsmith {
@@ -38,8 +39,8 @@ struct Mp4Structure {
   std::vector<Mp4NeroChapter> chapters;
 };
 
-/// Reads the file at `path`. Returns kCorrupt when there is no readable moov box.
-Result<Mp4Structure> read_mp4_structure(const std::string& path);
+/// Reads the file's structure. Returns kCorrupt when there is no readable moov box.
+Result<Mp4Structure> read_mp4_structure(ByteSource& source);
 
 /// The presentation length of `track` in milliseconds: the edit list's segment
 /// when there is one, else the media duration. 0 when unknown.

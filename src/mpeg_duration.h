@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 
+#include "byte_source.h"
 #include "podsmith/error.h"
 
 namespace podsmith {
@@ -27,9 +28,8 @@ struct MpegDurationOptions {
   bool trust_header = false;
 };
 
-/// Measures the MPEG audio stream in the file at `path`. Returns kCorrupt when
-/// libmpg123 finds no MPEG audio frames, kUnreadable when the file cannot be opened.
-Result<MpegDuration> measure_mpeg_duration(const std::string& path,
-                                           const MpegDurationOptions& options = {});
+/// Measures the MPEG audio stream in `source`. Returns kCorrupt when libmpg123
+/// finds no MPEG audio frames.
+Result<MpegDuration> measure_mpeg_duration(ByteSource& source, const MpegDurationOptions& options = {});
 
 }  // namespace podsmith
