@@ -68,6 +68,7 @@ Result<ImportReport> import_feed(const std::string& root, const FeedDocument& do
   std::vector<std::pair<std::string, std::string>> files;  // path -> text
   files.emplace_back("feeds/" + name + ".toml", format_feed(show, show.description_html));
   std::set<std::string> taken;
+  std::set<std::string> guids;
   for (size_t i = 0; i < show.episodes.size(); ++i) {
     const Episode& ep = show.episodes[i];
     const FeedElement* item = i < doc.items.size() ? doc.items[i] : nullptr;
@@ -92,6 +93,12 @@ Result<ImportReport> import_feed(const std::string& root, const FeedDocument& do
     s.duration_ms = ep.duration_ms;
     // Without a guid, Apple identifies an episode by its enclosure URL: keep that.
     s.guid = ep.guid.empty() ? ep.enclosure.url : ep.guid;
+    if (!guids.insert(s.guid).second) {
+      // Directories keep one episode per guid; a second one would make build fail.
+      report.warnings.push_back(problem(source, item, label + " repeats the guid " + s.guid +
+                                                          " of an earlier item; skipped (directories show only one)"));
+      continue;
+    }
     if (ep.guid.empty())
       report.warnings.push_back(problem(source, item, label + " has no guid; its enclosure URL is recorded as the guid"));
     s.date = ep.date;

@@ -98,12 +98,12 @@ class TableReader {
     return static_cast<int>(i->get());
   }
 
-  std::optional<int64_t> positive_int64(const char* key) {
+  std::optional<int64_t> byte_count(const char* key) {
     const toml::node* n = table_.get(key);
     if (!n) return std::nullopt;
     const auto* i = n->as_integer();
-    if (!i || i->get() < 1) {
-      fail(n->source(), std::string(key) + " must be a positive integer");
+    if (!i || i->get() < 0) {
+      fail(n->source(), std::string(key) + " must be a number of bytes (0 when unknown)");
       return std::nullopt;
     }
     return i->get();
@@ -449,7 +449,7 @@ Result<EpisodeSource> parse_sidecar(std::string_view text, const std::string& fi
     // Imported and not downloaded: the enclosure as the old feed gave it.
     src.remote_media = true;
     ep.enclosure.url = media;
-    ep.enclosure.length_bytes = r.positive_int64("length").value_or(0);
+    ep.enclosure.length_bytes = r.byte_count("length").value_or(0);
     ep.enclosure.type = r.string("media_type");
     if (ep.enclosure.type.empty())
       r.fail_at("media", "a media URL needs its MIME type, like media_type = \"audio/mpeg\"");
@@ -720,7 +720,7 @@ std::string format_sidecar(const NewSidecar& s) {
   TomlWriter w;
   w.string("title", s.title);
   w.string("media", s.media);
-  if (s.media_length > 0) w.integer("length", s.media_length);
+  if (is_url(s.media)) w.integer("length", s.media_length);
   w.string("media_type", s.media_type);
   if (s.duration_ms > 0) {
     char buf[32];
