@@ -157,6 +157,8 @@ if [[ ! -f $C/manifest.tsv || $(cat "$C/stamp" 2>/dev/null) != "$stamp" ]]; then
 fi
 mapfile -t files < <(tail -n +2 "$C/manifest.tsv" | cut -f1)
 ((${#files[@]} == N)) || { echo "bench/probe.sh: $C/manifest.tsv lists ${#files[@]} files, not $N" >&2; exit 1; }
+# bench/build.sh only needs the corpus.
+[[ ${PODSMITH_BENCH_CORPUS_ONLY:-0} == 1 ]] && exit 0
 
 # --- 4. timed runs -----------------------------------------------------------------------
 R=$OUT/results-$N

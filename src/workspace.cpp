@@ -569,16 +569,24 @@ LoadedWorkspace load_workspace(const std::string& root) {
     }
   }
 
-  // Sidecars: every .md under media/ (skipping README.md files), sorted.
-  std::vector<std::string> sidecars;
+  // One walk of media/ lists every file; the lookups below use that list rather
+  // than a stat() per candidate name (thousands of episodes, a dozen names each).
+  std::set<std::string> media_files;
+  std::vector<std::string> sidecars;  // every .md (but README.md), sorted
   const fs::path media = base / "media";
+  const size_t prefix = base.native().size() + (base.native().empty() || base.native().back() == '/' ? 0 : 1);
   for (fs::recursive_directory_iterator it(media, fs::directory_options::skip_permission_denied, ec), end;
        !ec && it != end; it.increment(ec)) {
-    if (!it->is_regular_file() || it->path().extension() != ".md") continue;
-    if (it->path().filename() == "README.md") continue;
-    sidecars.push_back(fs::relative(it->path(), base).generic_string());
+    if (!it->is_regular_file()) continue;
+    const std::string relative = fs::path(it->path().native().substr(prefix)).generic_string();
+    media_files.insert(relative);
+    if (it->path().extension() == ".md" && it->path().filename() != "README.md") sidecars.push_back(relative);
   }
   std::sort(sidecars.begin(), sidecars.end());
+  const auto exists = [&](const std::string& relative) {
+    if (relative.rfind("media/", 0) == 0) return media_files.count(relative) > 0;
+    return fs::is_regular_file(base / relative);
+  };
 
   std::map<std::string, std::string> claimed;  // media path -> sidecar
   for (const std::string& f : sidecars) {
@@ -601,7 +609,7 @@ LoadedWorkspace load_workspace(const std::string& root) {
       std::vector<std::string> found;
       for (const std::string& ext : media_extensions()) {
         const std::string candidate = stem.generic_string() + "." + ext;
-        if (fs::is_regular_file(base / candidate)) found.push_back(candidate);
+        if (exists(candidate)) found.push_back(candidate);
       }
       if (found.empty()) {
         out.errors.push_back(Error{ErrorCode::kNotFound,
@@ -618,7 +626,7 @@ LoadedWorkspace load_workspace(const std::string& root) {
         continue;
       }
       src.episode.media = found[0];
-    } else if (!fs::is_regular_file(base / src.episode.media)) {
+    } else if (!exists(src.episode.media)) {
       out.errors.push_back(Error{ErrorCode::kNotFound, "media file " + src.episode.media + " does not exist", f, 0, 0});
       continue;
     }
@@ -637,7 +645,7 @@ LoadedWorkspace load_workspace(const std::string& root) {
                          : (fs::path(src.episode.media).parent_path() / fs::path(src.episode.media).stem()).generic_string();
     if (src.chapters_file.empty() && src.episode.chapters_url.empty()) {
       for (const char* ext : {".chapters.txt", ".chapters.json"}) {
-        if (fs::is_regular_file(base / (media_stem + ext))) {
+        if (exists(media_stem + ext)) {
           src.chapters_file = media_stem + ext;
           break;
         }
@@ -645,7 +653,7 @@ LoadedWorkspace load_workspace(const std::string& root) {
     }
     if (src.transcripts.empty()) {
       for (const char* ext : {".vtt", ".srt"}) {
-        if (fs::is_regular_file(base / (media_stem + ext))) {
+        if (exists(media_stem + ext)) {
           Transcript t;
           t.source = media_stem + ext;
           src.transcripts.push_back(std::move(t));
@@ -653,12 +661,12 @@ LoadedWorkspace load_workspace(const std::string& root) {
       }
     }
     for (const Transcript& t : src.transcripts) {
-      if (!t.source.empty() && !fs::is_regular_file(base / t.source))
+      if (!t.source.empty() && !exists(t.source))
         out.errors.push_back(Error{ErrorCode::kNotFound, "transcript " + t.source + " does not exist", f, 0, 0});
     }
-    if (!src.chapters_file.empty() && !fs::is_regular_file(base / src.chapters_file))
+    if (!src.chapters_file.empty() && !exists(src.chapters_file))
       out.errors.push_back(Error{ErrorCode::kNotFound, "chapters file " + src.chapters_file + " does not exist", f, 0, 0});
-    if (!src.image_file.empty() && !fs::is_regular_file(base / src.image_file))
+    if (!src.image_file.empty() && !exists(src.image_file))
       out.errors.push_back(Error{ErrorCode::kNotFound, "image " + src.image_file + " does not exist", f, 0, 0});
     out.workspace.episodes.push_back(std::move(src));
   }
