@@ -1,6 +1,9 @@
 #include "podsmith/dates.h"
 
+#include <algorithm>
 #include <cstdio>
+
+#include "podsmith/text.h"
 
 namespace podsmith {
 namespace {
@@ -30,6 +33,200 @@ bool expect(std::string_view s, size_t* i, char c) {
   if (*i >= s.size() || s[*i] != c) return false;
   ++*i;
   return true;
+}
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+char upper(char c) { return c >= 'a' && c <= 'z' ? static_cast<char>(c - 'a' + 'A') : c; }
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t k = 0; k < a.size(); ++k)
+    if (upper(a[k]) != upper(b[k])) return false;
+  return true;
+}
+
+// A loose reader over an RSS date: whitespace is skipped between fields.
+class DateCursor {
+ public:
+  explicit DateCursor(std::string_view s) : s_(s) {}
+  bool at_end() const { return i_ >= s_.size(); }
+  char peek() const { return at_end() ? '\0' : s_[i_]; }
+  void skip_space() {
+    while (!at_end() && (s_[i_] == ' ' || s_[i_] == '\t' || s_[i_] == '\n' || s_[i_] == '\r')) ++i_;
+  }
+  bool eat(char c) {
+    if (peek() != c) return false;
+    ++i_;
+    return true;
+  }
+  std::string_view word() {
+    const size_t start = i_;
+    while (!at_end() && is_alpha(s_[i_])) ++i_;
+    return s_.substr(start, i_ - start);
+  }
+  // Digits, at least `min` and at most `max` of them (more is a failure). *count gets how many.
+  bool number(size_t min, size_t max, int* out, size_t* count = nullptr) {
+    size_t n = 0;
+    int v = 0;
+    while (!at_end() && is_digit(s_[i_])) {
+      if (++n > max) return false;
+      v = v * 10 + (s_[i_++] - '0');
+    }
+    if (n < min) return false;
+    *out = v;
+    if (count) *count = n;
+    return true;
+  }
+  // Whether the digits here are followed by ':' (a time rather than a year).
+  bool digits_then_colon() const {
+    size_t k = i_;
+    while (k < s_.size() && is_digit(s_[k])) ++k;
+    return k > i_ && k < s_.size() && s_[k] == ':';
+  }
+
+ private:
+  std::string_view s_;
+  size_t i_ = 0;
+};
+
+// 1-12 for an English month name, full or abbreviated (three letters or more,
+// "Sept" too), or a German one that differs ("Mär", "Mai", "Okt", "Dez"); else 0.
+int month_number(std::string_view w) {
+  static const char* const kNames[] = {"january", "february", "march",     "april",   "may",      "june",
+                                       "july",    "august",   "september", "october", "november", "december"};
+  if (w.size() >= 3) {
+    for (int m = 0; m < 12; ++m) {
+      const std::string_view name = kNames[m];
+      if (w.size() <= name.size() && iequals(w, name.substr(0, w.size()))) return m + 1;
+    }
+    if (iequals(w, "sept")) return 9;
+    if (iequals(w, "okt")) return 10;
+    if (iequals(w, "dez")) return 12;
+    if (iequals(w, "mai")) return 5;
+    if (iequals(w, "mrz")) return 3;
+  }
+  return 0;
+}
+
+// Offsets of the zone names feeds use, in minutes east of UTC.
+bool zone_offset(std::string_view name, int* minutes) {
+  struct Zone {
+    const char* name;
+    int minutes;
+  };
+  static const Zone kZones[] = {
+      {"GMT", 0},     {"UT", 0},      {"UTC", 0},     {"Z", 0},       {"EST", -300}, {"EDT", -240},
+      {"CST", -360},  {"CDT", -300},  {"MST", -420},  {"MDT", -360},  {"PST", -480}, {"PDT", -420},
+      {"AKST", -540}, {"AKDT", -480}, {"HST", -600},  {"CET", 60},    {"CEST", 120}, {"EET", 120},
+      {"EEST", 180},  {"BST", 60},    {"WET", 0},     {"WEST", 60},   {"IST", 330},  {"JST", 540},
+      {"AEST", 600},  {"AEDT", 660},  {"MEZ", 60},    {"MESZ", 120},
+  };
+  for (const Zone& z : kZones)
+    if (iequals(name, z.name)) return *minutes = z.minutes, true;
+  // RFC 822's military zones had their signs reversed; RFC 2822 4.3 says to read them as -0000.
+  if (name.size() == 1 && is_alpha(name[0]) && upper(name[0]) != 'J') return *minutes = 0, true;
+  return false;
+}
+
+// "+0800", "+08:00", "+08", "-5".
+bool numeric_offset(DateCursor* c, int* minutes) {
+  const int sign = c->peek() == '-' ? -1 : 1;
+  if (!c->eat('+') && !c->eat('-')) return false;
+  int v = 0;
+  size_t n = 0;
+  if (!c->number(1, 4, &v, &n)) return false;
+  int h = 0, m = 0;
+  if (n == 4 || n == 3) {
+    h = v / 100, m = v % 100;
+  } else {
+    h = v;
+    if (c->eat(':') && !c->number(2, 2, &m)) return false;
+  }
+  if (h > 23 || m > 59) return false;
+  *minutes = sign * (h * 60 + m);
+  return true;
+}
+
+// A zone, or nothing (+0000).
+bool zone(DateCursor* c, int* minutes) {
+  *minutes = 0;
+  c->skip_space();
+  if (c->at_end() || c->peek() == '(' || is_digit(c->peek())) return true;  // a year may follow (asctime)
+  if (c->peek() == '+' || c->peek() == '-') return numeric_offset(c, minutes);
+  const std::string_view name = c->word();
+  if (name.empty() || !zone_offset(name, minutes)) return false;
+  if ((iequals(name, "GMT") || iequals(name, "UTC") || iequals(name, "UT")) && (c->peek() == '+' || c->peek() == '-'))
+    return numeric_offset(c, minutes);
+  return true;
+}
+
+// "09:30", "9:30:00", "09:30:00.250", optionally followed by AM or PM.
+bool clock(DateCursor* c, int* h, int* m, int* s) {
+  *s = 0;
+  if (!c->number(1, 2, h) || !c->eat(':') || !c->number(2, 2, m)) return false;
+  if (c->eat(':')) {
+    if (!c->number(2, 2, s)) return false;
+    if (c->eat('.') || c->eat(',')) {
+      int frac = 0;
+      if (!c->number(1, 9, &frac)) return false;
+    }
+  }
+  c->skip_space();
+  DateCursor probe = *c;
+  const std::string_view w = probe.word();
+  if (iequals(w, "AM") || iequals(w, "PM")) {
+    if (*h < 1 || *h > 12) return false;
+    *h = *h % 12 + (iequals(w, "PM") ? 12 : 0);
+    *c = probe;
+  }
+  return true;
+}
+
+// Whatever may end a date: a comment "(PST)" and whitespace.
+bool end_of_date(DateCursor* c) {
+  c->skip_space();
+  if (c->eat('(')) {
+    while (!c->at_end() && c->peek() != ')') c->eat(c->peek());
+    if (!c->eat(')')) return false;
+    c->skip_space();
+  }
+  return c->at_end();
+}
+
+std::optional<Timestamp> make_timestamp(int64_t year, int month, int day, int h, int m, int s, int offset) {
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || h > 23 || m > 59 || s > 60)
+    return std::nullopt;
+  Timestamp t;
+  t.offset_minutes = offset;
+  t.unix_seconds =
+      days_from_civil(year, month, day) * 86400 + h * 3600 + m * 60 + std::min(s, 59) - int64_t{offset} * 60;
+  return t;
+}
+
+// ISO 8601 as hosts put it in pubDate: the time and the offset are optional.
+std::optional<Timestamp> parse_iso_loosely(std::string_view s) {
+  DateCursor c(s);
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, se = 0, offset = 0;
+  if (!c.number(4, 4, &y) || !c.eat('-') || !c.number(1, 2, &mo) || !c.eat('-') || !c.number(1, 2, &d))
+    return std::nullopt;
+  if (c.eat('T') || c.eat('t') || c.peek() == ' ') {
+    c.skip_space();
+    if (!c.at_end() && !clock(&c, &h, &mi, &se)) return std::nullopt;
+  }
+  if (c.eat('Z') || c.eat('z')) {
+    offset = 0;
+  } else if (!zone(&c, &offset)) {
+    return std::nullopt;
+  }
+  if (!end_of_date(&c)) return std::nullopt;
+  return make_timestamp(y, mo, d, h, mi, se, offset);
+}
+
+int64_t full_year(int year, size_t digits) {
+  if (digits == 2) return year < 50 ? 2000 + year : 1900 + year;
+  if (digits == 3) return 1900 + year;
+  return year;
 }
 
 }  // namespace
@@ -128,6 +325,66 @@ std::optional<Timestamp> parse_rfc3339(std::string_view s) {
   t.offset_minutes = offset;
   t.unix_seconds = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + std::min(se, 59) - int64_t{offset} * 60;
   return t;
+}
+
+std::optional<Timestamp> parse_rfc822(std::string_view text) {
+  const std::string_view s = trim(text);
+  if (s.size() >= 8 && is_digit(s[0]) && is_digit(s[1]) && is_digit(s[2]) && is_digit(s[3]) && s[4] == '-')
+    return parse_iso_loosely(s);
+  DateCursor c(s);
+  int day = 0, month = 0, year = 0, h = 0, mi = 0, se = 0, offset = 0;
+  size_t year_digits = 0;
+  std::string_view w = c.word();
+  if (!w.empty() && month_number(w) == 0) {  // a day name, right or wrong: ignored
+    c.eat('.');
+    c.skip_space();
+    c.eat(',');
+    c.skip_space();
+    w = c.word();
+  }
+  if (!w.empty()) {
+    // Month first: "Jan 12, 2006 09:30:00 GMT" or asctime's "Jan 12 09:30:00 [PST] 2006".
+    month = month_number(w);
+    if (month == 0) return std::nullopt;
+    c.eat('.');
+    c.skip_space();
+    if (!c.number(1, 2, &day)) return std::nullopt;
+    c.skip_space();
+    c.eat(',');
+    c.skip_space();
+    if (c.digits_then_colon()) {
+      if (!clock(&c, &h, &mi, &se) || !zone(&c, &offset)) return std::nullopt;
+      c.skip_space();
+      if (!c.number(4, 4, &year, &year_digits)) return std::nullopt;
+    } else {
+      if (!c.number(2, 4, &year, &year_digits)) return std::nullopt;
+      c.skip_space();
+      if (c.digits_then_colon() && !clock(&c, &h, &mi, &se)) return std::nullopt;
+      if (!zone(&c, &offset)) return std::nullopt;
+    }
+  } else {
+    // Day first, as RFC 822 has it: "12 Jan 2006 09:30:00 -0800", "12-Jan-06 09:30".
+    c.skip_space();
+    if (!c.number(1, 2, &day)) return std::nullopt;
+    c.skip_space();
+    if (!c.eat('-')) c.eat('/');
+    c.skip_space();
+    month = month_number(c.word());
+    if (month == 0) return std::nullopt;
+    c.eat('.');
+    c.skip_space();
+    if (!c.eat('-')) c.eat('/');
+    c.eat(',');
+    c.skip_space();
+    if (!c.number(2, 4, &year, &year_digits)) return std::nullopt;
+    c.skip_space();
+    c.eat(',');
+    c.skip_space();
+    if (c.digits_then_colon() && !clock(&c, &h, &mi, &se)) return std::nullopt;
+    if (!zone(&c, &offset)) return std::nullopt;
+  }
+  if (!end_of_date(&c)) return std::nullopt;
+  return make_timestamp(full_year(year, year_digits), month, day, h, mi, se, offset);
 }
 
 }  // namespace podsmith

@@ -1,5 +1,6 @@
 /// Calendar arithmetic and the date formats feeds and sidecars use: RFC 3339
-/// (front matter, JSON) and RFC 2822 (RSS pubDate). Proleptic Gregorian, no
+/// (front matter, JSON) and RFC 2822 (RSS pubDate, written strictly, read as
+/// loosely as real feeds write it). Proleptic Gregorian, no
 /// time zone database, no clock: a Timestamp carries its own UTC offset.
 #pragma once
 
@@ -38,5 +39,21 @@ std::string format_rfc2822(const Timestamp& t);
 /// 'T'; fractions dropped). nullopt for anything else, including a missing offset
 /// or an impossible date such as February 30.
 std::optional<Timestamp> parse_rfc3339(std::string_view text);
+
+/// Parses an RSS date as feeds really write it: RFC 822/2822
+/// ("Thu, 12 Jan 2006 09:30:00 -0800") and its variants: the day name missing,
+/// abbreviated, spelled out or wrong (it is ignored); "12-Jan-2006"; month names in
+/// any case, full or abbreviated ("Sept"); two-digit years (00-49 are 20xx, 50-99
+/// 19xx, as RFC 2822 4.3 says) and three-digit ones (+1900); seconds or the whole
+/// time missing (00:00:00); fractions of a second (dropped); the zone as "+0000",
+/// "+00:00", "+00", a name (GMT UT UTC Z, the US zones EST EDT CST CDT MST MDT PST
+/// PDT, and AKST AKDT HST CET CEST EET EEST BST WET WEST IST JST AEST AEDT), a
+/// military letter (read as +0000, as RFC 2822 advises), "GMT+0100", or missing
+/// (+0000); a trailing comment such as "(PST)"; extra whitespace; the asctime order
+/// "Thu Jan 12 09:30:00 2006"; and ISO 8601 ("2006-01-12T09:30:00-08:00",
+/// "2006-01-12 09:30", "2006-01-12"), which some hosts put in pubDate. The
+/// Timestamp keeps the offset the date was written with. nullopt for anything
+/// else, including an impossible date (February 30, 25:00).
+std::optional<Timestamp> parse_rfc822(std::string_view text);
 
 }  // namespace podsmith

@@ -1,0 +1,118 @@
+/// Fetches http and https URLs: one request, or many in parallel with a bound.
+/// Every network operation of podsmith that speaks HTTP goes through here, so the
+/// rules live in one place: only http and https (also after a redirect; never
+/// file:, ftp: or others), TLS verification always on, timeouts, a body size limit
+/// enforced while receiving, retries of transient failures with backoff, and no
+/// credentials in error messages. It does not parse what it fetches, write files,
+/// or print anything.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "podsmith/error.h"
+
+namespace podsmith {
+
+struct HttpRequest {
+  /// "GET", "HEAD" (sent without reading a body), "POST", "PUT", "DELETE", or any
+  /// other token (sent as is).
+  std::string method = "GET";
+  /// An absolute http:// or https:// URL. User info in it (user:password@) is
+  /// used for the request and never appears in an error message.
+  std::string url;
+  /// Sent as given, after ours; a header given here replaces ours of the same name
+  /// (User-Agent, Accept-Encoding, Content-Type). Range, If-None-Match,
+  /// If-Modified-Since, Authorization and the like go here. A name that is not a
+  /// single token, or a line break in a value, fails the request before it is sent.
+  std::vector<std::pair<std::string, std::string>> headers;
+  /// Sent when not empty. With POST and no Content-Type header, curl sends
+  /// application/x-www-form-urlencoded; with other methods, none.
+  std::string body;
+};
+
+struct HttpResponse {
+  int status = 0;  // the final response's status; 304, 404, 503... are responses, not errors
+  /// The final response's headers in the order received, names in lowercase
+  /// (those of redirects and of 100 Continue are dropped).
+  std::vector<std::pair<std::string, std::string>> headers;
+  /// Decoded when the server compressed it (gzip, deflate); empty for HEAD.
+  std::string body;
+  std::string effective_url;  // the URL of the final response, after redirects
+  int redirects = 0;          // how many were followed
+
+  /// The first value of the header `name` (any case); nullopt when absent.
+  std::optional<std::string> header(std::string_view name) const;
+};
+
+/// "podsmith/<version> (+https://github.com/podsmith)".
+std::string default_user_agent();
+
+struct HttpOptions {
+  /// Giving up on connecting (DNS, TCP and TLS handshake). Default 10 s.
+  int connect_timeout_s = 10;
+  /// The whole transfer of one attempt, connecting included. Default 60 s.
+  int timeout_s = 60;
+  /// Abort when less than one byte per second arrives for this long. Default 20 s.
+  int low_speed_timeout_s = 20;
+  /// The largest body accepted (after decoding). A larger body aborts the transfer
+  /// as soon as the limit is passed, whatever Content-Length said. Default 64 MiB.
+  size_t max_body_bytes = size_t{64} * 1024 * 1024;
+  /// Redirects followed before giving up (only to http and https). Default 5.
+  int max_redirects = 5;
+  /// When false, a 3xx is returned as the response, Location header and all.
+  bool follow_redirects = true;
+  /// Further attempts after a transient failure: could not resolve or connect, a
+  /// timeout, a connection cut short, or a status 429, 502, 503 or 504 (after the
+  /// last attempt such a status is returned as the response). A POST or PATCH is
+  /// retried only when it cannot have reached the server (connect failures, 429,
+  /// 503). Default 2.
+  int retries = 2;
+  /// Wait before the first retry; each further one waits twice as long as the
+  /// one before. A Retry-After in seconds (at most 30) lengthens a wait, never
+  /// shortens it. Default 500 ms.
+  int retry_delay_ms = 500;
+  /// Default default_user_agent().
+  std::string user_agent = default_user_agent();
+  /// Ask for a compressed body (gzip, deflate) and decode it. Turn off where the
+  /// Content-Length must be the stored size, as for a HEAD on an enclosure.
+  /// Default true.
+  bool accept_gzip = true;
+  /// PEM file of certificate authorities to trust instead of the system's, for a
+  /// private CA (and tests). Verification stays on. Default empty: the system's.
+  std::string ca_file;
+  /// http_fetch calls it as the body arrives with (bytes received, bytes expected
+  /// or 0 when unknown; both as sent, before decoding); http_fetch_all with (requests finished, requests in
+  /// all) after each one. Called on the calling thread; an exception it throws
+  /// stops every transfer of the call and propagates. Default none.
+  std::function<void(int64_t done, int64_t total)> progress;
+};
+
+/// Sends `request` and returns the final response, whatever its status. On a
+/// transport failure, after the retries, returns an Error whose message names the
+/// URL as redact_url prints it and what happened ("timed out after 60 s", "body larger
+/// than 67108864 bytes", "redirect to a non-http(s) URL refused", "TLS certificate
+/// verification failed", ...); its code is kInvalidInput for a URL, header or
+/// redirect podsmith refuses and for a body over the limit, and kUnreadable for
+/// every failure to connect, send or receive. After retries the message ends with
+/// "(N attempts)".
+Result<HttpResponse> http_fetch(const HttpRequest& request, const HttpOptions& options = {});
+
+/// Sends every request with at most `parallel` (at least 1) in flight at a time,
+/// reusing connections, and returns their results in the order of `requests`. One
+/// failure does not stop the others; each result is as http_fetch's.
+std::vector<Result<HttpResponse>> http_fetch_all(const std::vector<HttpRequest>& requests,
+                                                 const HttpOptions& options = {}, int parallel = 8);
+
+/// `url` fit to print: user info removed, and the values of query parameters whose
+/// names suggest a secret (token, key, secret, password, signature, credential,
+/// auth) replaced by "REDACTED". Not a URL parser: leaves anything else as it is.
+std::string redact_url(std::string_view url);
+
+}  // namespace podsmith

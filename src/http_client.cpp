@@ -1,0 +1,598 @@
+// The only file that includes <curl/curl.h>: libcurl's handles, codes and callbacks
+// are turned into HttpResponse and Error here and nowhere else.
+#include "podsmith/http_client.h"
+
+#include <curl/curl.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <exception>
+#include <memory>
+
+#include "podsmith/text.h"
+
+namespace podsmith {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int kMaxRetryAfterS = 30;
+
+std::string to_lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && to_lower(a) == to_lower(b);
+}
+
+// curl_global_init is not thread-safe on every build; a function-local static is
+// initialised exactly once even when threads race to it.
+CURLcode init_curl_once() {
+  static const CURLcode code = curl_global_init(CURL_GLOBAL_DEFAULT);
+  return code;
+}
+
+// "URL: what", with the URL as redact_url prints it.
+Error make_error(ErrorCode code, const std::string& url, const std::string& what) {
+  return Error{code, redact_url(url) + ": " + what, "", 0, 0};
+}
+
+// What went wrong in one attempt, and whether another attempt may help.
+enum class Retry { kNo, kAlways, kIfIdempotent };
+
+// One request through all its attempts. Held by unique_ptr: libcurl keeps its address.
+struct Transfer {
+  const HttpRequest* request = nullptr;
+  const HttpOptions* options = nullptr;
+  bool progress_bytes = false;  // call options->progress with bytes (http_fetch)
+
+  CURL* easy = nullptr;
+  curl_slist* header_list = nullptr;
+  char errbuf[CURL_ERROR_SIZE] = {};
+
+  // Of the attempt in flight.
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // of the response being read
+  std::string location;  // Location of the latest response, for messages
+  bool too_large = false;
+  curl_off_t reported_now = -1;
+  curl_off_t reported_total = -1;
+  std::exception_ptr callback_error;
+
+  int attempts = 0;
+  Clock::time_point not_before{};
+  std::optional<Result<HttpResponse>> result;
+
+  Transfer() = default;
+  Transfer(const Transfer&) = delete;
+  Transfer& operator=(const Transfer&) = delete;
+  ~Transfer() { release(); }
+
+  void release() {
+    if (easy) curl_easy_cleanup(easy);  // also removes it from a multi handle
+    easy = nullptr;
+    curl_slist_free_all(header_list);
+    header_list = nullptr;
+  }
+};
+
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t length = size * count;
+  const std::string_view line = trim(std::string_view(data, length));
+  if (line.starts_with("HTTP/")) {
+    // A new response (after a redirect or a 100 Continue): only the last one counts.
+    t->headers.clear();
+    return length;
+  }
+  if (line.empty()) return length;
+  const char first = data[0];
+  if ((first == ' ' || first == '\t') && !t->headers.empty()) {  // obsolete line folding
+    t->headers.back().second += ' ';
+    t->headers.back().second += line;
+    return length;
+  }
+  const size_t colon = line.find(':');
+  if (colon == std::string_view::npos) return length;
+  std::string name = to_lower(trim(line.substr(0, colon)));
+  std::string value(trim(line.substr(colon + 1)));
+  if (name == "location") t->location = value;
+  t->headers.emplace_back(std::move(name), std::move(value));
+  return length;
+}
+
+size_t on_body(char* data, size_t size, size_t count, void* user) {
+  auto* t = static_cast<Transfer*>(user);
+  const size_t length = size * count;
+  const size_t limit = t->options->max_body_bytes;
+  if (t->body.empty()) {
+    // Refuse early what announces itself as too large; what does not announce
+    // itself, or lies, is caught below as it arrives.
+    curl_off_t announced = -1;
+    curl_easy_getinfo(t->easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &announced);
+    if (announced > 0 && static_cast<uint64_t>(announced) > limit) {
+      t->too_large = true;
+      return 0;  // aborts the transfer with CURLE_WRITE_ERROR
+    }
+    if (announced > 0) t->body.reserve(static_cast<size_t>(announced));
+  }
+  if (length > limit - t->body.size()) {
+    t->too_large = true;
+    return 0;
+  }
+  t->body.append(data, length);
+  return length;
+}
+
+int on_progress(void* user, curl_off_t dl_total, curl_off_t dl_now, curl_off_t, curl_off_t) {
+  auto* t = static_cast<Transfer*>(user);
+  if (!t->progress_bytes || !t->options->progress) return 0;
+  if (dl_now == t->reported_now && dl_total == t->reported_total) return 0;
+  t->reported_now = dl_now;
+  t->reported_total = dl_total;
+  try {
+    t->options->progress(static_cast<int64_t>(dl_now), static_cast<int64_t>(dl_total));
+  } catch (...) {
+    // An exception must not cross libcurl's C frames: stop, and rethrow later.
+    t->callback_error = std::current_exception();
+    return 1;
+  }
+  return 0;
+}
+
+// Checks the URL before anything is sent. curl would refuse other schemes too (we
+// restrict CURLOPT_PROTOCOLS_STR), but this way the message says why.
+std::optional<Error> check_url(const std::string& url) {
+  CURLU* u = curl_url();
+  if (!u) return Error{ErrorCode::kInvalidInput, "out of memory", "", 0, 0};
+  std::optional<Error> error;
+  if (curl_url_set(u, CURLUPART_URL, url.c_str(), 0) != CURLUE_OK) {
+    error = make_error(ErrorCode::kInvalidInput, url, "not a valid absolute URL");
+  } else {
+    char* scheme = nullptr;
+    if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK || !scheme ||
+        (std::strcmp(scheme, "http") != 0 && std::strcmp(scheme, "https") != 0)) {
+      error = make_error(ErrorCode::kInvalidInput, url, "only http and https URLs are fetched");
+    }
+    curl_free(scheme);
+  }
+  curl_url_cleanup(u);
+  return error;
+}
+
+// A line break in a header would let its value smuggle in headers (or a request)
+// of its own; a colon in a name would split it.
+std::optional<std::string> check_headers(const HttpRequest& request, const HttpOptions& options) {
+  auto breaks_line = [](std::string_view s) { return s.find_first_of("\r\n") != std::string_view::npos; };
+  if (breaks_line(options.user_agent)) return "the User-Agent holds a line break";
+  if (breaks_line(request.method) || request.method.find(' ') != std::string::npos) {
+    return "the method is not a single token";
+  }
+  for (const auto& [name, value] : request.headers) {
+    if (name.empty() || breaks_line(name) || name.find_first_of(": \t") != std::string::npos) {
+      return "the header name '" + clean_text(name) + "' is not a single token";
+    }
+    if (breaks_line(value)) return "the value of header " + name + " holds a line break";
+  }
+  return std::nullopt;
+}
+
+bool has_header(const HttpRequest& request, std::string_view name) {
+  return std::any_of(request.headers.begin(), request.headers.end(),
+                     [&](const auto& h) { return iequals(h.first, name); });
+}
+
+// Sets up a fresh easy handle for the next attempt of `t`.
+bool start_attempt(Transfer& t) {
+  t.release();
+  t.body.clear();
+  t.headers.clear();
+  t.location.clear();
+  t.too_large = false;
+  t.reported_now = t.reported_total = -1;
+  t.errbuf[0] = '\0';
+  ++t.attempts;
+
+  t.easy = curl_easy_init();
+  if (!t.easy) return false;
+  CURL* e = t.easy;
+  const HttpRequest& r = *t.request;
+  const HttpOptions& o = *t.options;
+
+  curl_easy_setopt(e, CURLOPT_URL, r.url.c_str());
+  // Only http and https, also after a redirect: never file:, ftp:, scp:, ...
+  curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, o.follow_redirects ? 1L : 0L);
+  curl_easy_setopt(e, CURLOPT_MAXREDIRS, static_cast<long>(o.max_redirects));
+  curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);  // safe with threads; timeouts still work
+  curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, static_cast<long>(o.connect_timeout_s));
+  curl_easy_setopt(e, CURLOPT_TIMEOUT, static_cast<long>(o.timeout_s));
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
+  curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, static_cast<long>(o.low_speed_timeout_s));
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
+  if (!o.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, o.ca_file.c_str());
+  curl_easy_setopt(e, CURLOPT_USERAGENT, o.user_agent.c_str());
+  if (o.accept_gzip) curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "gzip, deflate");
+  curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.errbuf);
+  curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
+  curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
+  curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body);
+  curl_easy_setopt(e, CURLOPT_WRITEDATA, &t);
+  curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_easy_setopt(e, CURLOPT_XFERINFODATA, &t);
+  curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
+
+  const std::string method = r.method.empty() ? std::string("GET") : r.method;
+  const bool with_body = !r.body.empty();
+  if (method == "HEAD") {
+    curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+  } else if (method == "GET" && !with_body) {
+    curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
+  } else if (method == "POST") {
+    curl_easy_setopt(e, CURLOPT_POST, 1L);
+  } else {
+    // CUSTOMREQUEST, not POST, for the rest; curl keeps it across redirects, which
+    // is right for PUT and DELETE.
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method.c_str());
+  }
+  if (with_body || method == "POST") {
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, r.body.data());
+  }
+
+  auto add = [&](const std::string& line) {
+    curl_slist* next = curl_slist_append(t.header_list, line.c_str());
+    if (next) t.header_list = next;
+  };
+  // No "Expect: 100-continue" round trip; no form Content-Type on a PUT.
+  if (!has_header(r, "Expect")) add("Expect:");
+  if (with_body && method != "POST" && !has_header(r, "Content-Type")) add("Content-Type:");
+  for (const auto& [name, value] : r.headers) {
+    add(value.empty() ? name + ";" : name + ": " + value);  // "Name;" sends an empty value
+  }
+  if (t.header_list) curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.header_list);
+  return true;
+}
+
+curl_off_t info_off(CURL* e, CURLINFO what) {
+  curl_off_t v = 0;
+  curl_easy_getinfo(e, what, &v);
+  return v;
+}
+
+bool is_idempotent(const std::string& method) {
+  return method != "POST" && method != "PATCH";
+}
+
+// The error of a failed attempt, and whether to try again.
+std::pair<Error, Retry> describe_failure(const Transfer& t, CURLcode code) {
+  const HttpRequest& r = *t.request;
+  const HttpOptions& o = *t.options;
+  const std::string detail = t.errbuf[0] ? std::string(t.errbuf) : std::string(curl_easy_strerror(code));
+  const bool sent = info_off(t.easy, CURLINFO_PRETRANSFER_TIME_T) > 0;
+  const Retry after_send = Retry::kIfIdempotent;
+  const Retry before_send = Retry::kAlways;
+  // Where a failure after a redirect happened is part of what happened.
+  std::string where = redact_url(r.url);
+  long redirects = 0;
+  curl_easy_getinfo(t.easy, CURLINFO_REDIRECT_COUNT, &redirects);
+  char* effective = nullptr;
+  curl_easy_getinfo(t.easy, CURLINFO_EFFECTIVE_URL, &effective);
+  if (redirects > 0 && effective && r.url != effective) {
+    where = redact_url(r.url) + " (redirected to " + redact_url(effective) + ")";
+  }
+  auto unreadable = [&](const std::string& what, Retry retry) {
+    return std::pair{Error{ErrorCode::kUnreadable, where + ": " + what, "", 0, 0}, retry};
+  };
+  auto refused = [&](const std::string& what) {
+    return std::pair{Error{ErrorCode::kInvalidInput, where + ": " + what, "", 0, 0}, Retry::kNo};
+  };
+
+  switch (code) {
+    case CURLE_WRITE_ERROR:
+      if (t.too_large) {
+        return refused("body larger than " + std::to_string(o.max_body_bytes) +
+                       " bytes (the limit); transfer stopped");
+      }
+      return unreadable(detail, Retry::kNo);
+    // These two name the redirect target themselves: the URL alone goes first.
+    case CURLE_UNSUPPORTED_PROTOCOL:
+      where = redact_url(r.url);
+      return refused("redirect to a non-http(s) URL refused" +
+                     (t.location.empty() ? std::string() : " (" + redact_url(t.location) + ")"));
+    case CURLE_TOO_MANY_REDIRECTS:
+      where = redact_url(r.url);
+      return refused("more than " + std::to_string(o.max_redirects) + " redirects" +
+                     (t.location.empty() ? std::string() : " (the last to " + redact_url(t.location) + ")"));
+    case CURLE_URL_MALFORMAT:
+      return refused("not a valid URL (" + detail + ")");
+    case CURLE_COULDNT_RESOLVE_HOST:
+      return unreadable("could not resolve the host (" + detail + ")", before_send);
+    case CURLE_COULDNT_CONNECT:
+      return unreadable("could not connect (" + detail + ")", before_send);
+    case CURLE_OPERATION_TIMEDOUT: {
+      if (std::strncmp(t.errbuf, "Operation too slow", 18) == 0) {
+        return unreadable("stalled: less than 1 byte/s for " + std::to_string(o.low_speed_timeout_s) + " s",
+                          after_send);
+      }
+      if (!sent) {
+        return unreadable("could not connect within " +
+                              std::to_string(std::min(o.connect_timeout_s, o.timeout_s)) + " s",
+                          before_send);
+      }
+      return unreadable("timed out after " + std::to_string(o.timeout_s) + " s (" +
+                            std::to_string(info_off(t.easy, CURLINFO_SIZE_DOWNLOAD_T)) + " bytes received)",
+                        after_send);
+    }
+    case CURLE_PEER_FAILED_VERIFICATION:
+      return unreadable("TLS certificate verification failed (" + detail + ")", Retry::kNo);
+    case CURLE_SSL_CONNECT_ERROR:
+      return unreadable("TLS handshake failed (" + detail + ")", Retry::kNo);
+    case CURLE_SSL_CACERT_BADFILE:
+      return unreadable("cannot use the CA file " + o.ca_file + " (" + detail + ")", Retry::kNo);
+    case CURLE_PARTIAL_FILE:
+      return unreadable("connection closed before the whole body arrived (" + detail + ")", after_send);
+    case CURLE_GOT_NOTHING:
+      return unreadable("the server closed the connection without answering", after_send);
+    case CURLE_SEND_ERROR:
+    case CURLE_RECV_ERROR:
+    case CURLE_HTTP2:
+    case CURLE_HTTP2_STREAM:
+      return unreadable("connection failed (" + detail + ")", sent ? after_send : before_send);
+    case CURLE_BAD_CONTENT_ENCODING:
+      return unreadable("the compressed body could not be decoded (" + detail + ")", Retry::kNo);
+    case CURLE_ABORTED_BY_CALLBACK:
+      return unreadable("stopped by the progress callback", Retry::kNo);
+    default:
+      return unreadable(detail, Retry::kNo);
+  }
+}
+
+std::optional<int> retry_after_s(const std::vector<std::pair<std::string, std::string>>& headers) {
+  for (const auto& [name, value] : headers) {
+    if (name != "retry-after") continue;
+    if (value.empty() || value.size() > 6 ||
+        !std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return std::nullopt;  // an HTTP date: ignored, our own backoff applies
+    }
+    return std::min(std::stoi(value), kMaxRetryAfterS);
+  }
+  return std::nullopt;
+}
+
+// Ends the attempt in flight: either stores t.result, or returns the delay before
+// the next attempt.
+std::optional<std::chrono::milliseconds> finish_attempt(Transfer& t, CURLcode code) {
+  const HttpOptions& o = *t.options;
+  const bool idempotent = is_idempotent(t.request->method);
+  const bool attempts_left = t.attempts <= o.retries;
+  std::optional<int> server_delay_s;
+
+  if (code == CURLE_OK) {
+    long status = 0;
+    curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
+    const bool transient = status == 429 || status == 503 ||
+                           (idempotent && (status == 502 || status == 504));
+    if (!transient || !attempts_left) {
+      HttpResponse response;
+      response.status = static_cast<int>(status);
+      response.headers = std::move(t.headers);
+      response.body = std::move(t.body);
+      char* effective = nullptr;
+      curl_easy_getinfo(t.easy, CURLINFO_EFFECTIVE_URL, &effective);
+      response.effective_url = effective ? effective : t.request->url;
+      long redirects = 0;
+      curl_easy_getinfo(t.easy, CURLINFO_REDIRECT_COUNT, &redirects);
+      response.redirects = static_cast<int>(redirects);
+      t.result = std::move(response);
+      return std::nullopt;
+    }
+    server_delay_s = retry_after_s(t.headers);
+  } else {
+    auto [error, retry] = describe_failure(t, code);
+    const bool may_retry = retry == Retry::kAlways || (retry == Retry::kIfIdempotent && idempotent);
+    if (!may_retry || !attempts_left) {
+      if (t.attempts > 1) error.message += " (" + std::to_string(t.attempts) + " attempts)";
+      t.result = std::move(error);
+      return std::nullopt;
+    }
+  }
+  // 0.5 s, 1 s, 2 s, ... with the defaults; the shift is capped against overflow.
+  const int doublings = std::min(t.attempts - 1, 16);
+  auto delay = std::chrono::milliseconds(static_cast<int64_t>(std::max(o.retry_delay_ms, 0)) << doublings);
+  if (server_delay_s) delay = std::max(delay, std::chrono::milliseconds(int64_t{*server_delay_s} * 1000));
+  return delay;
+}
+
+// The multi handle of one run. Whichever way run() ends, every easy handle is
+// cleaned up (which takes it out of the multi) before the multi handle goes.
+struct MultiHandle {
+  std::vector<std::unique_ptr<Transfer>>& transfers;
+  CURLM* multi = curl_multi_init();
+  ~MultiHandle() {
+    for (auto& t : transfers) t->release();
+    if (multi) curl_multi_cleanup(multi);
+  }
+};
+
+// Runs every transfer to its result, at most `parallel` at a time.
+void run(std::vector<std::unique_ptr<Transfer>>& transfers, int parallel, const HttpOptions& options,
+         bool progress_per_request) {
+  MultiHandle holder{transfers};
+  std::deque<Transfer*> waiting;
+  size_t finished = 0;
+  auto done = [&] {
+    ++finished;
+    if (progress_per_request && options.progress) {
+      options.progress(static_cast<int64_t>(finished), static_cast<int64_t>(transfers.size()));
+    }
+  };
+  for (auto& t : transfers) {
+    if (t->result) {
+      done();
+    } else {
+      waiting.push_back(t.get());
+    }
+  }
+  if (!holder.multi) {
+    for (Transfer* t : waiting) t->result = make_error(ErrorCode::kUnreadable, t->request->url, "out of memory");
+    return;
+  }
+  parallel = std::max(parallel, 1);
+  curl_multi_setopt(holder.multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, static_cast<long>(parallel));
+
+  int in_flight = 0;
+  while (finished < transfers.size()) {
+    const auto now = Clock::now();
+    for (auto it = waiting.begin(); it != waiting.end() && in_flight < parallel;) {
+      Transfer& t = **it;
+      if (t.not_before > now) {
+        ++it;
+        continue;
+      }
+      it = waiting.erase(it);
+      if (!start_attempt(t) || curl_multi_add_handle(holder.multi, t.easy) != CURLM_OK) {
+        t.result = make_error(ErrorCode::kUnreadable, t.request->url, "libcurl could not start the transfer");
+        t.release();
+        done();
+        continue;
+      }
+      ++in_flight;
+    }
+
+    int running = 0;
+    curl_multi_perform(holder.multi, &running);
+    int queued = 0;
+    while (CURLMsg* msg = curl_multi_info_read(holder.multi, &queued)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      Transfer* t = nullptr;
+      curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &t);
+      const CURLcode code = msg->data.result;
+      curl_multi_remove_handle(holder.multi, msg->easy_handle);
+      --in_flight;
+      if (t->callback_error) std::rethrow_exception(t->callback_error);
+      if (auto delay = finish_attempt(*t, code)) {
+        t->not_before = Clock::now() + *delay;
+        waiting.push_back(t);
+      } else {
+        t->release();
+        done();
+      }
+    }
+    if (finished == transfers.size()) break;
+
+    // Sleep until there is network activity, or the next retry is due.
+    auto wait = std::chrono::milliseconds(1000);
+    const auto after = Clock::now();
+    for (Transfer* t : waiting) {
+      if (in_flight >= parallel) break;
+      const auto until = std::chrono::duration_cast<std::chrono::milliseconds>(t->not_before - after);
+      wait = std::min(wait, std::max(until, std::chrono::milliseconds(0)));
+    }
+    if (wait.count() > 0) curl_multi_poll(holder.multi, nullptr, 0, static_cast<int>(wait.count()), nullptr);
+  }
+}
+
+// A transfer for `request`, already holding its result when it cannot start.
+std::unique_ptr<Transfer> make_transfer(const HttpRequest& request, const HttpOptions& options) {
+  auto t = std::make_unique<Transfer>();
+  t->request = &request;
+  t->options = &options;
+  if (const CURLcode init = init_curl_once(); init != CURLE_OK) {
+    t->result = make_error(ErrorCode::kUnreadable, request.url,
+                           std::string("libcurl could not be initialised: ") + curl_easy_strerror(init));
+  } else if (auto error = check_url(request.url)) {
+    t->result = std::move(*error);
+  } else if (auto bad = check_headers(request, options)) {
+    t->result = make_error(ErrorCode::kInvalidInput, request.url, *bad);
+  }
+  return t;
+}
+
+}  // namespace
+
+std::optional<std::string> HttpResponse::header(std::string_view name) const {
+  const std::string wanted = to_lower(name);
+  for (const auto& [n, value] : headers) {
+    if (n == wanted) return value;
+  }
+  return std::nullopt;
+}
+
+std::string default_user_agent() {
+  return std::string("podsmith/") + PODSMITH_VERSION + " (+https://github.com/podsmith)";
+}
+
+Result<HttpResponse> http_fetch(const HttpRequest& request, const HttpOptions& options) {
+  std::vector<std::unique_ptr<Transfer>> transfers;
+  transfers.push_back(make_transfer(request, options));
+  transfers.front()->progress_bytes = true;
+  run(transfers, 1, options, /*progress_per_request=*/false);
+  return std::move(*transfers.front()->result);
+}
+
+std::vector<Result<HttpResponse>> http_fetch_all(const std::vector<HttpRequest>& requests,
+                                                 const HttpOptions& options, int parallel) {
+  std::vector<std::unique_ptr<Transfer>> transfers;
+  transfers.reserve(requests.size());
+  for (const HttpRequest& request : requests) transfers.push_back(make_transfer(request, options));
+  run(transfers, parallel, options, /*progress_per_request=*/true);
+  std::vector<Result<HttpResponse>> results;
+  results.reserve(transfers.size());
+  for (auto& t : transfers) results.push_back(std::move(*t->result));
+  return results;
+}
+
+std::string redact_url(std::string_view url) {
+  std::string out(url);
+  const size_t scheme_end = out.find("://");
+  if (scheme_end != std::string::npos) {
+    const size_t host_start = scheme_end + 3;
+    const size_t authority_end = std::min(out.find_first_of("/?#", host_start), out.size());
+    const size_t at = out.rfind('@', authority_end == 0 ? 0 : authority_end - 1);
+    if (at != std::string::npos && at >= host_start && at < authority_end) {
+      out.erase(host_start, at + 1 - host_start);
+    }
+  }
+  const size_t query = out.find('?');
+  if (query == std::string::npos) return out;
+  const size_t fragment = std::min(out.find('#', query), out.size());
+  static const char* const kSecretWords[] = {"token", "key", "secret", "password", "passwd",
+                                             "signature", "credential", "auth", "sig"};
+  std::string result = out.substr(0, query + 1);
+  std::string_view rest = std::string_view(out).substr(query + 1, fragment - query - 1);
+  bool first = true;
+  while (true) {
+    const size_t amp = rest.find('&');
+    const std::string_view param = rest.substr(0, amp);
+    if (!first) result += '&';
+    first = false;
+    const size_t eq = param.find('=');
+    const std::string name = to_lower(param.substr(0, eq));
+    const bool secret = eq != std::string_view::npos &&
+                        std::any_of(std::begin(kSecretWords), std::end(kSecretWords),
+                                    [&](const char* w) { return name.find(w) != std::string::npos; });
+    if (secret) {
+      result += param.substr(0, eq + 1);
+      result += "REDACTED";
+    } else {
+      result += param;
+    }
+    if (amp == std::string_view::npos) break;
+    rest.remove_prefix(amp + 1);
+  }
+  result += out.substr(fragment);
+  return result;
+}
+
+}  // namespace podsmith

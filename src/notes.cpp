@@ -1,0 +1,1005 @@
+// Show notes. md4c renders the Markdown; libxml2's HTML parser reads the HTML (md4c's
+// output and whatever other hosts' feeds carry); this file walks the parsed tree with an
+// allow-list into a small tree of its own (Tree), which it then serializes, cuts or
+// turns into text. Nothing of the parser's output is ever copied through unchecked, so
+// what a browser makes of the result is exactly the tree written here.
+//
+// Why libxml2's HTML parser and not gumbo (the other HTML parser Debian 12 ships):
+// - it caps nesting at 256 elements, which bounds every walk up its stack of open
+//   elements, so hostile input (100,000 nested divs, then millions of stray end tags)
+//   stays linear; gumbo 0.10.1 has no cap, and its "in scope" checks then go quadratic;
+// - it is maintained and gets security fixes in Debian 12; gumbo's upstream stopped at
+//   the 0.10.1 Debian ships.
+// What gumbo would do better, building the tree of the HTML5 algorithm, matters little
+// here: the output is re-serialized from an allow-list, so a tree that differs from a
+// browser's can lose formatting but cannot let anything through.
+#include "podsmith/notes.h"
+
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <md4c-html.h>
+
+#include <algorithm>
+#include <array>
+#include <climits>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "podsmith/text.h"
+
+namespace podsmith {
+namespace {
+
+constexpr size_t kNone = SIZE_MAX;
+constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // U+2026
+
+// ---------------------------------------------------------------------------------
+// The cleaned tree.
+
+enum class Tag : uint8_t {
+  kRoot, kText, kBr, kP, kH1, kH2, kH3, kH4, kH5, kH6, kUl, kOl, kLi, kBlockquote, kPre,
+  kCode, kEm, kStrong, kA,
+};
+
+std::string_view tag_name(Tag tag) {
+  switch (tag) {
+    case Tag::kRoot: case Tag::kText: return "";
+    case Tag::kBr: return "br";
+    case Tag::kP: return "p";
+    case Tag::kH1: return "h1";
+    case Tag::kH2: return "h2";
+    case Tag::kH3: return "h3";
+    case Tag::kH4: return "h4";
+    case Tag::kH5: return "h5";
+    case Tag::kH6: return "h6";
+    case Tag::kUl: return "ul";
+    case Tag::kOl: return "ol";
+    case Tag::kLi: return "li";
+    case Tag::kBlockquote: return "blockquote";
+    case Tag::kPre: return "pre";
+    case Tag::kCode: return "code";
+    case Tag::kEm: return "em";
+    case Tag::kStrong: return "strong";
+    case Tag::kA: return "a";
+  }
+  return "";
+}
+
+bool is_block(Tag tag) {
+  switch (tag) {
+    case Tag::kP: case Tag::kH1: case Tag::kH2: case Tag::kH3: case Tag::kH4: case Tag::kH5:
+    case Tag::kH6: case Tag::kUl: case Tag::kOl: case Tag::kLi: case Tag::kBlockquote:
+    case Tag::kPre:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Elements that hold only inline content: no block may start inside them.
+bool is_phrasing(Tag tag) {
+  switch (tag) {
+    case Tag::kP: case Tag::kH1: case Tag::kH2: case Tag::kH3: case Tag::kH4: case Tag::kH5:
+    case Tag::kH6: case Tag::kPre: case Tag::kCode: case Tag::kEm: case Tag::kStrong:
+    case Tag::kA:
+      return true;
+    default:
+      return false;
+  }
+}
+
+struct Node {
+  Tag tag = Tag::kRoot;
+  bool implicit = false;  // a p or li opened here around stray content, not in the input
+  size_t parent = kNone;
+  size_t first_child = kNone;
+  size_t last_child = kNone;
+  size_t prev = kNone;
+  size_t next = kNone;
+  size_t text_begin = 0;  // kText: its bytes in Tree::text
+  size_t text_size = 0;
+  size_t link = kNone;    // kA: index in Tree::links
+  int64_t start = -1;     // kOl: its start attribute; -1 when none
+};
+
+struct Link {
+  std::string href;
+  std::string title;
+};
+
+struct Tree {
+  std::vector<Node> nodes{Node{}};  // nodes[0] is the root
+  std::string text;                 // the text of every kText node, in document order
+  std::vector<Link> links;
+
+  std::string_view text_of(const Node& node) const {
+    return std::string_view(text).substr(node.text_begin, node.text_size);
+  }
+};
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f'; }
+
+bool only_no_break_spaces(std::string_view s) {
+  for (size_t i = 0; i < s.size(); i += 2) {
+    if (s.substr(i, 2) != "\xC2\xA0") return false;  // U+00A0
+  }
+  return true;
+}
+
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+
+char to_lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+
+// The href to keep, or nothing when the link must go. Read as the WHATWG URL parser
+// reads it, so that what is checked is what a browser would follow: leading and
+// trailing C0 controls and spaces trimmed, tabs and newlines removed anywhere
+// ("java\tscript:" is javascript:), the scheme case-insensitive. Entities were decoded
+// by the HTML parser already.
+std::optional<std::string> safe_href(std::string_view raw) {
+  std::string url;
+  url.reserve(raw.size());
+  for (char c : raw) {
+    if (c != '\t' && c != '\n' && c != '\r') url += c;
+  }
+  size_t begin = 0;
+  size_t end = url.size();
+  while (begin < end && static_cast<unsigned char>(url[begin]) <= 0x20) ++begin;
+  while (end > begin && static_cast<unsigned char>(url[end - 1]) <= 0x20) --end;
+  url = url.substr(begin, end - begin);
+  if (url.empty()) return std::nullopt;  // links to the page itself: nothing to follow
+  if (is_alpha(url[0])) {
+    size_t i = 1;
+    while (i < url.size() && (is_alpha(url[i]) || (url[i] >= '0' && url[i] <= '9') ||
+                              url[i] == '+' || url[i] == '-' || url[i] == '.')) {
+      ++i;
+    }
+    if (i < url.size() && url[i] == ':') {
+      std::string scheme;
+      for (size_t k = 0; k < i; ++k) scheme += to_lower(url[k]);
+      if (scheme == "http" || scheme == "https" || scheme == "mailto") return url;
+      return std::nullopt;  // javascript:, vbscript:, data:, file:, and every other
+    }
+  }
+  return url;  // no scheme: relative
+}
+
+// ---------------------------------------------------------------------------------
+// From libxml2's tree to ours.
+
+// What an element of the parsed HTML becomes.
+enum class Action : uint8_t {
+  kKeep,    // an allowed element (possibly renamed)
+  kUnwrap,  // the tag goes, its content stays
+  kBreak,   // as kUnwrap, and its start and end are paragraph or line boundaries
+  kDrop,    // the element goes with everything inside
+};
+
+struct Rule {
+  Action action = Action::kUnwrap;
+  Tag tag = Tag::kRoot;
+};
+
+Rule rule_for(std::string_view name) {
+  static const std::unordered_map<std::string_view, Rule> rules = [] {
+    std::unordered_map<std::string_view, Rule> r;
+    const std::pair<std::string_view, Tag> kept[] = {
+        {"p", Tag::kP}, {"br", Tag::kBr}, {"h1", Tag::kH1}, {"h2", Tag::kH2},
+        {"h3", Tag::kH3}, {"h4", Tag::kH4}, {"h5", Tag::kH5}, {"h6", Tag::kH6},
+        {"ul", Tag::kUl}, {"ol", Tag::kOl}, {"li", Tag::kLi},
+        {"blockquote", Tag::kBlockquote}, {"pre", Tag::kPre}, {"code", Tag::kCode},
+        {"em", Tag::kEm}, {"strong", Tag::kStrong}, {"a", Tag::kA},
+        {"b", Tag::kStrong}, {"i", Tag::kEm},
+    };
+    for (const auto& [element, tag] : kept) r[element] = Rule{Action::kKeep, tag};
+    // Script-capable or never-shown content: gone with everything inside. Not the void
+    // embed, param, source and track: libxml2 may nest the text after them inside them.
+    for (std::string_view n :
+         {"script", "style", "iframe", "frame", "frameset", "object", "applet",
+          "noscript", "noembed", "noframes", "template", "svg", "math", "head", "title",
+          "textarea", "select", "audio", "video", "canvas"}) {
+      r[n] = Rule{Action::kDrop, Tag::kRoot};
+    }
+    for (std::string_view n :
+         {"div", "section", "article", "aside", "header", "footer", "nav", "main",
+          "address", "figure", "figcaption", "table", "caption", "thead", "tbody", "tfoot",
+          "tr", "td", "th", "dl", "dt", "dd", "hr", "center", "details", "summary",
+          "fieldset", "legend", "form", "hgroup", "menu", "dir", "listing", "xmp"}) {
+      r[n] = Rule{Action::kBreak, Tag::kRoot};
+    }
+    return r;
+  }();
+  auto it = rules.find(name);
+  return it == rules.end() ? Rule{} : it->second;
+}
+
+std::string attribute(xmlNode* element, const char* name) {
+  xmlChar* value = xmlGetProp(element, reinterpret_cast<const xmlChar*>(name));
+  if (value == nullptr) return {};
+  std::string out = clean_text(reinterpret_cast<const char*>(value));
+  xmlFree(value);
+  return out;
+}
+
+std::string collapse_spaces(std::string_view in) {
+  std::string out;
+  bool space = false;
+  for (char c : in) {
+    if (is_space(c)) {
+      space = !out.empty();
+    } else {
+      if (space) out += ' ';
+      space = false;
+      out += c;
+    }
+  }
+  return out;
+}
+
+// Builds a Tree while walking libxml2's: applies the allow-list, collapses whitespace
+// as a browser would show it, drops what would render as nothing.
+class Builder {
+ public:
+  explicit Builder(Tree* tree) : t_(*tree) { stack_.push_back(0); }
+
+  // Walks the siblings from `first` and everything below them, without recursion.
+  void walk(xmlNode* first) {
+    xmlNode* n = first;
+    while (n != nullptr) {
+      const bool entered = enter(n);
+      if (entered && n->children != nullptr) {
+        n = n->children;
+        continue;
+      }
+      if (entered) leave();
+      while (n != nullptr && n->next == nullptr) {
+        n = n->parent;
+        if (n == nullptr || n->type != XML_ELEMENT_NODE) {
+          n = nullptr;  // back at the document
+          break;
+        }
+        leave();
+      }
+      if (n != nullptr) n = n->next;
+    }
+  }
+
+  void finish() {
+    while (stack_.size() > 1) close_top();
+  }
+
+ private:
+  struct Frame {
+    Action action;
+    size_t node;  // kKeep: the element opened for it
+  };
+
+  // Returns true when `n` was entered, to be left after its children.
+  bool enter(xmlNode* n) {
+    if (n->type == XML_TEXT_NODE) {
+      if (n->content != nullptr) text(clean_text(reinterpret_cast<const char*>(n->content)));
+      return false;
+    }
+    if (n->type != XML_ELEMENT_NODE || n->name == nullptr) return false;  // comments, ...
+    std::string name(reinterpret_cast<const char*>(n->name));
+    for (char& c : name) c = to_lower(c);
+    // libxml2 drops prefixes: Word's <o:p> arrives as p, <svg:script> as script.
+    Rule rule = rule_for(name);
+
+    if (rule.action == Action::kKeep && rule.tag == Tag::kBr) {
+      line_break();
+      return false;
+    }
+    std::optional<std::string> href;
+    if (rule.action == Action::kKeep && rule.tag == Tag::kA) {
+      href = safe_href(attribute(n, "href"));
+      if (!href || a_depth_ > 0) rule.action = Action::kUnwrap;  // no links in links
+    }
+    if (rule.action == Action::kKeep && is_block(rule.tag)) {
+      close_implicit(Tag::kP);
+      if (rule.tag == Tag::kLi) close_implicit(Tag::kLi);
+      const Tag top = t_.nodes[stack_.back()].tag;
+      if (phrasing_depth_ > 0 || (rule.tag == Tag::kLi && top != Tag::kUl && top != Tag::kOl)) {
+        rule.action = Action::kBreak;  // a block where none can start: a line boundary
+      }
+    }
+    switch (rule.action) {
+      case Action::kDrop:
+        return false;
+      case Action::kUnwrap:
+        frames_.push_back({Action::kUnwrap, kNone});
+        return true;
+      case Action::kBreak:
+        boundary();
+        frames_.push_back({Action::kBreak, kNone});
+        return true;
+      case Action::kKeep:
+        break;
+    }
+    if (rule.tag != Tag::kLi) ensure_container(is_block(rule.tag));
+    const size_t id = open(rule.tag);
+    if (rule.tag == Tag::kA) {
+      t_.nodes[id].link = t_.links.size();
+      t_.links.push_back(Link{std::move(*href), collapse_spaces(attribute(n, "title"))});
+    } else if (rule.tag == Tag::kOl) {
+      const std::string start = std::string(trim(attribute(n, "start")));
+      if (!start.empty() && start.size() <= 9 &&
+          std::all_of(start.begin(), start.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+        t_.nodes[id].start = std::stoll(start);
+      }
+    }
+    frames_.push_back({Action::kKeep, id});
+    return true;
+  }
+
+  void leave() {
+    const Frame frame = frames_.back();
+    frames_.pop_back();
+    switch (frame.action) {
+      case Action::kUnwrap:
+      case Action::kDrop:
+        break;
+      case Action::kBreak:
+        boundary();
+        break;
+      case Action::kKeep:
+        // Only implicit p and li elements can be open above it.
+        while (stack_.back() != frame.node) close_top();
+        close_top();
+        break;
+    }
+  }
+
+  void text(std::string_view s) {
+    if (pre_depth_ > 0) {
+      const Node& top = t_.nodes[stack_.back()];
+      // HTML drops a newline right after <pre>; the serializer writes one back.
+      if (top.tag == Tag::kPre && top.first_child == kNone && !s.empty() && s[0] == '\n') {
+        s.remove_prefix(1);
+      }
+      if (s.empty()) return;
+      before_content();
+      append_text(s);
+      return;
+    }
+    size_t i = 0;
+    while (i < s.size()) {
+      if (is_space(s[i])) {
+        pending_space_ = true;
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      while (j < s.size() && !is_space(s[j])) ++j;
+      const std::string_view word = s.substr(i, j - i);
+      i = j;
+      // No-break spaces that start a line are spacers ("<p>&nbsp;</p>", Word's
+      // <o:p>&nbsp;</o:p>): gone like other whitespace there.
+      if ((at_line_start_ || pending_break_) && only_no_break_spaces(word)) continue;
+      before_content();
+      append_text(word);
+    }
+  }
+
+  void line_break() {
+    ensure_container(false);
+    pending_break_ = false;
+    pending_space_ = false;
+    add_child(stack_.back(), Node{Tag::kBr});
+    at_line_start_ = true;
+  }
+
+  // The start or end of an unwrapped block (div, td, ...): ends the implicit paragraph,
+  // or asks for a line break before the next content.
+  void boundary() {
+    if (top_is_implicit(Tag::kP)) {
+      close_top();
+      return;
+    }
+    if (!at_line_start_) pending_break_ = true;
+    pending_space_ = false;
+  }
+
+  void before_content() {
+    ensure_container(false);
+    if (pending_break_) {
+      pending_break_ = false;
+      if (!at_line_start_) add_child(stack_.back(), Node{Tag::kBr});
+      at_line_start_ = true;
+    }
+    if (pending_space_ && !at_line_start_) insert_space();
+    pending_space_ = false;
+    at_line_start_ = false;
+  }
+
+  // The space goes before the inline elements opened since it was seen, which hold
+  // nothing yet: "a <strong><em>b</em></strong>" rather than "a<strong><em> b...".
+  void insert_space() {
+    const size_t top = stack_.size() - 1;
+    size_t k = top;
+    while (k > 0 && !is_block(t_.nodes[stack_[k]].tag) &&
+           t_.nodes[stack_[k]].first_child == (k == top ? kNone : stack_[k + 1])) {
+      --k;
+    }
+    if (k == top) {
+      append_text(" ");
+      return;
+    }
+    const size_t before = stack_[k + 1];  // the last child of stack_[k]
+    Node node{Tag::kText};
+    node.text_begin = t_.text.size();
+    node.text_size = 1;
+    node.parent = stack_[k];
+    node.prev = t_.nodes[before].prev;
+    node.next = before;
+    const size_t id = t_.nodes.size();
+    t_.nodes.push_back(node);
+    if (node.prev == kNone) {
+      t_.nodes[stack_[k]].first_child = id;
+    } else {
+      t_.nodes[node.prev].next = id;
+    }
+    t_.nodes[before].prev = id;
+    t_.text += ' ';
+  }
+
+  // Anything but an li in a ul or ol goes in an li, and inline content at the top
+  // level or in a blockquote in a p: what HTML parsers (libxml2 among them) would
+  // otherwise move around, so that sanitizing the output changes nothing.
+  void ensure_container(bool for_block) {
+    const Tag top = t_.nodes[stack_.back()].tag;
+    Tag wrapper = Tag::kRoot;
+    if (top == Tag::kUl || top == Tag::kOl) {
+      wrapper = Tag::kLi;
+    } else if (!for_block && (top == Tag::kRoot || top == Tag::kBlockquote)) {
+      wrapper = Tag::kP;
+    }
+    if (wrapper == Tag::kRoot) return;
+    const size_t id = open(wrapper);
+    t_.nodes[id].implicit = true;
+  }
+
+  bool top_is_implicit(Tag tag) const {
+    const Node& top = t_.nodes[stack_.back()];
+    return top.tag == tag && top.implicit;
+  }
+
+  void close_implicit(Tag tag) {
+    if (top_is_implicit(tag)) close_top();
+  }
+
+  size_t open(Tag tag) {
+    const size_t id = add_child(stack_.back(), Node{tag});
+    stack_.push_back(id);
+    if (is_phrasing(tag)) ++phrasing_depth_;
+    if (tag == Tag::kPre) ++pre_depth_;
+    if (tag == Tag::kA) ++a_depth_;
+    if (is_block(tag)) {
+      at_line_start_ = true;
+      pending_space_ = false;
+      pending_break_ = false;
+    }
+    return id;
+  }
+
+  void close_top() {
+    const size_t id = stack_.back();
+    stack_.pop_back();
+    const Tag tag = t_.nodes[id].tag;
+    if (is_phrasing(tag)) --phrasing_depth_;
+    if (tag == Tag::kPre) --pre_depth_;
+    if (tag == Tag::kA) --a_depth_;
+    if (is_block(tag)) {
+      // A br that ends a block shows nothing; a block of only brs is a spacer.
+      while (t_.nodes[id].last_child != kNone &&
+             t_.nodes[t_.nodes[id].last_child].tag == Tag::kBr) {
+        remove_last_child(id);
+      }
+      at_line_start_ = true;
+      pending_space_ = false;
+      pending_break_ = false;
+    }
+    if (t_.nodes[id].first_child == kNone) remove_last_child(t_.nodes[id].parent);
+  }
+
+  size_t add_child(size_t parent, Node node) {
+    const size_t id = t_.nodes.size();
+    node.parent = parent;
+    node.prev = t_.nodes[parent].last_child;
+    t_.nodes.push_back(node);
+    Node& p = t_.nodes[parent];
+    if (p.last_child == kNone) {
+      p.first_child = id;
+    } else {
+      t_.nodes[p.last_child].next = id;
+    }
+    p.last_child = id;
+    return id;
+  }
+
+  void remove_last_child(size_t parent) {
+    Node& p = t_.nodes[parent];
+    const size_t last = p.last_child;
+    p.last_child = t_.nodes[last].prev;
+    if (p.last_child == kNone) {
+      p.first_child = kNone;
+    } else {
+      t_.nodes[p.last_child].next = kNone;
+    }
+  }
+
+  void append_text(std::string_view s) {
+    const size_t parent = stack_.back();
+    const size_t last = t_.nodes[parent].last_child;
+    // Text is only ever added at the end of the document, so the last text node
+    // written can grow in place.
+    if (last != kNone && t_.nodes[last].tag == Tag::kText &&
+        t_.nodes[last].text_begin + t_.nodes[last].text_size == t_.text.size()) {
+      t_.nodes[last].text_size += s.size();
+    } else {
+      Node node{Tag::kText};
+      node.text_begin = t_.text.size();
+      node.text_size = s.size();
+      add_child(parent, node);
+    }
+    t_.text += s;
+  }
+
+  Tree& t_;
+  std::vector<size_t> stack_;  // open elements of the output, the root first
+  std::vector<Frame> frames_;  // one per entered element of libxml2's tree
+  size_t phrasing_depth_ = 0;
+  size_t pre_depth_ = 0;
+  size_t a_depth_ = 0;
+  bool at_line_start_ = true;   // nothing visible since the last block boundary or br
+  bool pending_space_ = false;  // whitespace seen, written only if content follows
+  bool pending_break_ = false;  // an unwrapped block ended: br before the next content
+};
+
+struct XmlDocDeleter {
+  void operator()(xmlDoc* doc) const { xmlFreeDoc(doc); }
+};
+
+Tree parse_html(std::string_view html) {
+  static const bool initialized = [] {
+    xmlInitParser();  // once, before any thread parses
+    return true;
+  }();
+  (void)initialized;
+
+  // htmlReadMemory takes an int size; notes of a gigabyte are cut there.
+  constexpr size_t kMaxInputBytes = size_t{1} << 30;
+  const std::string cleaned = clean_text(html);
+  const std::string_view body = utf8_prefix(cleaned, kMaxInputBytes);
+  // Inside <body>, so that leading text stays text; CR LF and CR become LF as in HTML.
+  std::string input = "<html><body>";
+  input.reserve(input.size() + body.size());
+  for (size_t i = 0; i < body.size(); ++i) {
+    if (body[i] == '\r') {
+      input += '\n';
+      if (i + 1 < body.size() && body[i + 1] == '\n') ++i;
+    } else {
+      input += body[i];
+    }
+  }
+
+  Tree tree;
+  // Not HTML_PARSE_NOBLANKS: it drops the space in "<em>a</em> <em>b</em>".
+  // HTML_PARSE_IGNORE_ENC: the input is UTF-8 whatever a <meta charset> in it says.
+  const int options = HTML_PARSE_NONET | HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING |
+                      HTML_PARSE_IGNORE_ENC | HTML_PARSE_COMPACT;
+  std::unique_ptr<xmlDoc, XmlDocDeleter> doc(htmlReadMemory(
+      input.data(), static_cast<int>(input.size()), nullptr, "UTF-8", options));
+  if (doc == nullptr) return tree;
+  Builder builder(&tree);
+  builder.walk(doc->children);  // html, head and body are unwrapped or dropped like any element
+  builder.finish();
+  return tree;
+}
+
+// ---------------------------------------------------------------------------------
+// Our tree to HTML, whole or cut.
+
+enum Cut : size_t { kBlockCut = 0, kWordCut = 1, kCharCut = 2 };
+
+struct Candidate {
+  size_t index = kNone;  // the how-many-th cut point of the walk
+  size_t bytes = 0;      // the size of the result when cut there
+};
+
+class Writer {
+ public:
+  explicit Writer(const Tree& tree) : t_(tree) {}
+
+  std::string write() {
+    run();
+    if (!out_.empty() && out_.back() == '\n') out_.pop_back();
+    return std::move(out_);
+  }
+
+  // The last cut point of each kind whose result is at most max_bytes.
+  std::array<Candidate, 3> measure(size_t max_bytes) {
+    measuring_ = true;
+    max_bytes_ = max_bytes;
+    run();
+    return best_;
+  }
+
+  std::string write_cut(const Candidate& at, Cut kind) {
+    stop_index_ = at.index;
+    run();
+    std::string result = std::move(out_);
+    if (kind != kBlockCut) result += kEllipsis;
+    for (auto it = open_.rbegin(); it != open_.rend(); ++it) {
+      result += "</";
+      result += tag_name(*it);
+      result += '>';
+    }
+    if (open_.empty() && !result.empty() && result.back() == '\n') result.pop_back();
+    return result;
+  }
+
+ private:
+  void run() {
+    size_t id = t_.nodes[0].first_child;
+    while (id != kNone && !done_) {
+      const Node& n = t_.nodes[id];
+      if (n.tag == Tag::kText) {
+        text(t_.text_of(n));
+      } else if (n.tag == Tag::kBr) {
+        line_break();
+      } else {
+        open(n);
+        if (n.first_child != kNone) {
+          id = n.first_child;
+          continue;
+        }
+        close(n);
+      }
+      while (!done_) {
+        const Node& c = t_.nodes[id];
+        if (c.next != kNone) {
+          id = c.next;
+          break;
+        }
+        id = c.parent;
+        if (id == 0 || id == kNone) {
+          id = kNone;
+          break;
+        }
+        close(t_.nodes[id]);
+      }
+    }
+  }
+
+  void open(const Node& n) {
+    const std::string_view name = tag_name(n.tag);
+    out_ += '<';
+    out_ += name;
+    if (n.tag == Tag::kA) {
+      const Link& link = t_.links[n.link];
+      out_ += " href=\"";
+      escape(link.href);
+      out_ += '"';
+      if (!link.title.empty()) {
+        out_ += " title=\"";
+        escape(link.title);
+        out_ += '"';
+      }
+    } else if (n.tag == Tag::kOl && n.start >= 0) {
+      out_ += " start=\"" + std::to_string(n.start) + "\"";
+    }
+    out_ += '>';
+    open_.push_back(n.tag);
+    closers_bytes_ += name.size() + 3;
+    if (n.tag == Tag::kUl || n.tag == Tag::kOl || n.tag == Tag::kBlockquote) out_ += '\n';
+    if (n.tag == Tag::kPre) {
+      ++pre_depth_;
+      // HTML drops a newline right after <pre>: keep one that belongs to the text.
+      if (n.first_child != kNone && t_.nodes[n.first_child].tag == Tag::kText &&
+          t_.text_of(t_.nodes[n.first_child]).substr(0, 1) == "\n") {
+        out_ += '\n';
+      }
+    }
+    if (is_block(n.tag)) line_has_text_ = false;
+  }
+
+  void close(const Node& n) {
+    const std::string_view name = tag_name(n.tag);
+    out_ += "</";
+    out_ += name;
+    out_ += '>';
+    open_.pop_back();
+    closers_bytes_ -= name.size() + 3;
+    if (n.tag == Tag::kPre) --pre_depth_;
+    if (is_block(n.tag)) {
+      out_ += '\n';
+      line_has_text_ = false;
+      candidate(kBlockCut);
+    }
+  }
+
+  void line_break() {
+    if (line_has_text_) candidate(kWordCut);
+    if (done_) return;
+    out_ += "<br/>";
+    if (pre_depth_ == 0) out_ += '\n';
+  }
+
+  void text(std::string_view s) {
+    for (char c : s) {
+      if (line_has_text_) {
+        if (is_space(c)) {
+          candidate(kWordCut);
+        } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+          candidate(kCharCut);
+        }
+        if (done_) return;
+      }
+      escape_char(c);
+      if (!is_space(c)) line_has_text_ = true;
+    }
+  }
+
+  void escape(std::string_view s) {
+    for (char c : s) {
+      if (c == '"') {
+        out_ += "&quot;";
+      } else {
+        escape_char(c);
+      }
+    }
+  }
+
+  // > too, so that "]]>" cannot occur and the output can sit in CDATA.
+  void escape_char(char c) {
+    switch (c) {
+      case '&': out_ += "&amp;"; break;
+      case '<': out_ += "&lt;"; break;
+      case '>': out_ += "&gt;"; break;
+      default: out_ += c; break;
+    }
+  }
+
+  void candidate(Cut kind) {
+    const size_t index = next_index_++;
+    if (index == stop_index_) {
+      done_ = true;
+      return;
+    }
+    if (!measuring_) return;
+    // A block cut at the top level drops the newline after the block.
+    const size_t bytes = out_.size() + closers_bytes_ +
+                         (kind == kBlockCut ? 0 : kEllipsis.size()) -
+                         (kind == kBlockCut && closers_bytes_ == 0 ? 1 : 0);
+    if (bytes <= max_bytes_) best_[kind] = Candidate{index, bytes};
+    if (out_.size() > max_bytes_ + 1) done_ = true;  // no later cut can fit
+  }
+
+  const Tree& t_;
+  std::string out_;
+  std::vector<Tag> open_;
+  size_t closers_bytes_ = 0;  // what closing every open element would add
+  size_t pre_depth_ = 0;
+  bool line_has_text_ = false;  // text since the last block boundary: a cut may go here
+  bool measuring_ = false;
+  size_t max_bytes_ = 0;
+  std::array<Candidate, 3> best_{};
+  size_t next_index_ = 0;
+  size_t stop_index_ = kNone;
+  bool done_ = false;
+};
+
+// ---------------------------------------------------------------------------------
+// Our tree to plain text.
+
+bool text_is_url(std::string_view text, std::string_view href) {
+  if (text == href) return true;
+  for (std::string_view prefix : {"mailto:", "http://", "https://"}) {
+    if (href.substr(0, prefix.size()) == prefix && href.substr(prefix.size()) == text) {
+      return true;
+    }
+  }
+  return false;
+}
+
+class TextWriter {
+ public:
+  explicit TextWriter(const Tree& tree) : t_(tree) {}
+
+  std::string run() {
+    size_t id = t_.nodes[0].first_child;
+    while (id != kNone) {
+      const Node& n = t_.nodes[id];
+      if (n.tag == Tag::kText) {
+        text(t_.text_of(n));
+      } else if (n.tag == Tag::kBr) {
+        if (!out_.empty()) ++breaks_;
+      } else {
+        open(n);
+        if (n.first_child != kNone) {
+          id = n.first_child;
+          continue;
+        }
+        close(n);
+      }
+      while (true) {
+        const Node& c = t_.nodes[id];
+        if (c.next != kNone) {
+          id = c.next;
+          break;
+        }
+        id = c.parent;
+        if (id == 0 || id == kNone) {
+          id = kNone;
+          break;
+        }
+        close(t_.nodes[id]);
+      }
+    }
+    return std::move(out_);
+  }
+
+ private:
+  void block_break(int newlines) { breaks_ = std::max(breaks_, newlines); }
+
+  void open(const Node& n) {
+    switch (n.tag) {
+      case Tag::kUl:
+      case Tag::kOl:
+        block_break(indents_.empty() ? 2 : 1);
+        numbers_.push_back(n.tag == Tag::kUl ? -1 : (n.start >= 0 ? n.start : 1));
+        break;
+      case Tag::kLi: {
+        block_break(1);
+        std::string marker = "- ";
+        if (!numbers_.empty() && numbers_.back() >= 0) {
+          marker = std::to_string(numbers_.back()++) + ". ";
+        }
+        marker_ = indent_ + marker;
+        indents_.push_back(marker.size());
+        indent_.append(marker.size(), ' ');
+        break;
+      }
+      case Tag::kA:
+        in_link_ = true;
+        link_text_.clear();
+        break;
+      case Tag::kPre:
+        ++pre_depth_;
+        block_break(2);
+        break;
+      default:
+        if (is_block(n.tag)) block_break(2);
+        break;
+    }
+  }
+
+  void close(const Node& n) {
+    switch (n.tag) {
+      case Tag::kUl:
+      case Tag::kOl:
+        numbers_.pop_back();
+        block_break(indents_.empty() ? 2 : 1);
+        break;
+      case Tag::kLi:
+        indent_.resize(indent_.size() - indents_.back());
+        indents_.pop_back();
+        marker_.clear();
+        block_break(1);
+        break;
+      case Tag::kA: {
+        in_link_ = false;
+        const std::string& href = t_.links[n.link].href;
+        if (!text_is_url(link_text_, href)) put(" (" + href + ")");
+        break;
+      }
+      case Tag::kPre:
+        --pre_depth_;
+        block_break(2);
+        break;
+      default:
+        if (is_block(n.tag)) block_break(2);
+        break;
+    }
+  }
+
+  void text(std::string_view s) {
+    if (pre_depth_ == 0) {
+      put(s);
+      return;
+    }
+    // Verbatim, each line indented as the list item it is in.
+    size_t begin = 0;
+    while (begin <= s.size()) {
+      const size_t end = std::min(s.find('\n', begin), s.size());
+      put(s.substr(begin, end - begin));
+      if (end == s.size()) break;
+      if (!out_.empty()) ++breaks_;
+      begin = end + 1;
+    }
+  }
+
+  void put(std::string_view s) {
+    if (s.empty()) return;
+    if (!marker_.empty()) {
+      if (!out_.empty()) out_.append(static_cast<size_t>(std::max(breaks_, 1)), '\n');
+      out_ += marker_;
+      marker_.clear();
+    } else if (breaks_ > 0 && !out_.empty()) {
+      out_.append(static_cast<size_t>(breaks_), '\n');
+      out_ += indent_;
+    }
+    breaks_ = 0;
+    out_ += s;
+    if (in_link_) link_text_ += s;
+  }
+
+  const Tree& t_;
+  std::string out_;
+  int breaks_ = 0;               // newlines owed before the next text
+  std::string indent_;           // of continuation lines in the open list items
+  std::vector<size_t> indents_;  // what each open list item adds to indent_
+  std::vector<int64_t> numbers_; // next number of each open ol; -1 for a ul
+  std::string marker_;           // "- " or "3. " with its indent, before an item's first text
+  bool in_link_ = false;
+  std::string link_text_;
+  int pre_depth_ = 0;
+};
+
+}  // namespace
+
+Result<RenderedNotes> render_notes(std::string_view markdown) {
+  const std::string cleaned = clean_text(markdown);
+  const std::string_view input = utf8_prefix(cleaned, UINT32_MAX);  // MD_SIZE is 32 bits
+  std::string html;
+  // CommonMark plus bare URLs, www. links and e-mail addresses made links.
+  const unsigned parser_flags = MD_FLAG_PERMISSIVEAUTOLINKS;
+  const int rc = md_html(
+      input.data(), static_cast<MD_SIZE>(input.size()),
+      [](const MD_CHAR* text, MD_SIZE size, void* out) {
+        static_cast<std::string*>(out)->append(text, size);
+      },
+      &html, parser_flags, MD_HTML_FLAG_SKIP_UTF8_BOM);
+  if (rc != 0) {
+    return Error{ErrorCode::kInvalidInput, "the show notes could not be rendered from Markdown",
+                 "", 0, 0};
+  }
+  const Tree tree = parse_html(html);
+  return RenderedNotes{Writer(tree).write(), TextWriter(tree).run()};
+}
+
+std::string sanitize_html(std::string_view html) {
+  const Tree tree = parse_html(html);
+  return Writer(tree).write();
+}
+
+std::string html_to_text(std::string_view html) {
+  const Tree tree = parse_html(html);
+  return TextWriter(tree).run();
+}
+
+std::string cut_html(std::string_view html, size_t max_bytes) {
+  const Tree tree = parse_html(html);
+  std::string whole = Writer(tree).write();
+  if (whole.size() <= max_bytes) return whole;
+
+  const std::array<Candidate, 3> best = Writer(tree).measure(max_bytes);
+  const Candidate& block = best[kBlockCut];
+  const Candidate& word = best[kWordCut];
+  const Candidate& chr = best[kCharCut];
+  const bool has_block = block.index != kNone;
+  if (has_block && block.bytes >= max_bytes / 2) return Writer(tree).write_cut(block, kBlockCut);
+  if (word.index != kNone && (!has_block || word.bytes > block.bytes)) {
+    return Writer(tree).write_cut(word, kWordCut);
+  }
+  if (has_block) return Writer(tree).write_cut(block, kBlockCut);
+  if (chr.index != kNone) return Writer(tree).write_cut(chr, kCharCut);
+  return "";
+}
+
+}  // namespace podsmith
