@@ -7,9 +7,10 @@
 // Why libxml2's HTML parser and not gumbo (the other HTML parser Debian 12 ships):
 // - it caps nesting at 256 elements, which bounds every walk up its stack of open
 //   elements, so hostile input (100,000 nested divs, then millions of stray end tags)
-//   stays linear; gumbo 0.10.1 has no cap, and its "in scope" checks then go quadratic;
-// - it is maintained and gets security fixes in Debian 12; gumbo's upstream stopped at
-//   the 0.10.1 Debian ships.
+//   stays linear; gumbo 0.10.1 has no cap (a later fork added one), so its walks of the
+//   open elements grow with the depth of hostile input;
+// - it is maintained and gets security fixes in Debian 12; gumbo's Google upstream
+//   stopped at the 0.10.1 Debian 12 ships.
 // What gumbo would do better, building the tree of the HTML5 algorithm, matters little
 // here: the output is re-serialized from an allow-list, so a tree that differs from a
 // browser's can lose formatting but cannot let anything through.
@@ -22,7 +23,6 @@
 
 #include <algorithm>
 #include <array>
-#include <climits>
 #include <cstdint>
 #include <memory>
 #include <optional>
