@@ -12,9 +12,10 @@
 #     to /dev/null) and `node` running podcast-partytime's parseFeed on the file read as
 #     UTF-8 (tests/judges/node_modules; the parse alone is also timed inside node);
 #  3. one untimed run of each (warm page cache), then 3 rounds, the tools interleaved so
-#     that background load hits them alike. Seconds: best wall clock of 3, measured
-#     with EPOCHREALTIME around /usr/bin/time (whose %e has 10 ms resolution). Peak RSS:
-#     the largest %M of the 3.
+#     that background load hits them alike. Wall seconds: best of 3, measured with
+#     EPOCHREALTIME around /usr/bin/time (whose %e has 10 ms resolution). CPU seconds:
+#     best user+sys of 3 (steadier than wall time on a busy machine). Peak RSS: the
+#     largest %M of the 3.
 #
 # Targets (issue 4): podsmith under 0.5 s, at least 10x faster than partytime, peak
 # memory under 4x the file size.
@@ -142,18 +143,20 @@ JS
 # --- 2./3. timing --------------------------------------------------------------------------
 LOG=$OUT/runs-$N.log
 : > "$LOG"
-declare -A BEST RSS PARSE
-run() { # NAME CMD...   -> wall ms to BEST, %M to RSS; one line to stderr and the log
+declare -A BEST RSS CPU PARSE
+run() { # NAME CMD...   -> wall ms to BEST, %M to RSS, user+sys s to CPU; a line to stderr and the log
     local name=$1; shift
-    local t0 t1 ms out
+    local t0 t1 ms kb user sys cpu
     t0=$EPOCHREALTIME
-    /usr/bin/time -f "%e %M" -o "$OUT/time.txt" "$@" > "$OUT/out-$name.txt" 2> "$OUT/err-$name.txt" || true
+    /usr/bin/time -f "%e %M %U %S" -o "$OUT/time.txt" "$@" > "$OUT/out-$name.txt" 2> "$OUT/err-$name.txt" || true
     t1=$EPOCHREALTIME
     ms=$(( (${t1/./} - ${t0/./}) / 1000 ))
-    read -r _ kb < "$OUT/time.txt"
+    read -r _ kb user sys < "$OUT/time.txt"
+    cpu=$(awk "BEGIN{printf \"%.2f\", $user + $sys}")
     if [[ -z ${BEST[$name]:-} || $ms -lt ${BEST[$name]} ]]; then BEST[$name]=$ms; fi
     if [[ -z ${RSS[$name]:-} || $kb -gt ${RSS[$name]} ]]; then RSS[$name]=$kb; fi
-    echo "$name: ${ms} ms, peak RSS ${kb} KiB" | tee -a "$LOG" >&2
+    if [[ -z ${CPU[$name]:-} ]] || awk "BEGIN{exit !($cpu < ${CPU[$name]})}"; then CPU[$name]=$cpu; fi
+    echo "$name: ${ms} ms wall, ${cpu} s CPU, peak RSS ${kb} KiB" | tee -a "$LOG" >&2
 }
 LINT=("$SNAP" lint --format json "$FEED")
 PARTY=(node "$OUT/partytime_parse.js" "$root" "$FEED")
@@ -174,14 +177,16 @@ sec() { awk "BEGIN{printf \"%.3f\", $1 / 1000}"; }
 P=${BEST[podsmith]} Q=${BEST[partytime]}
 echo
 printf "feed: %s, %d items, %.1f MB; podsmith: %s\n" "$FEED" "$N" "$(awk "BEGIN{print $SIZE/1e6}")" "$findings"
-printf "%-12s %9s %13s %14s\n" tool seconds "peak RSS MiB" "RSS/file size"
-printf "%-12s %9s %13s %14s\n" podsmith "$(sec "$P")" "$(mib "${RSS[podsmith]}")" \
+printf "%-12s %9s %9s %13s %14s\n" tool "wall s" "CPU s" "peak RSS MiB" "RSS/file size"
+printf "%-12s %9s %9s %13s %14s\n" podsmith "$(sec "$P")" "${CPU[podsmith]}" "$(mib "${RSS[podsmith]}")" \
     "$(awk "BEGIN{printf \"%.2fx\", ${RSS[podsmith]} * 1024 / $SIZE}")"
-printf "%-12s %9s %13s %14s   (parse alone, in node: %s s, %s items)\n" partytime "$(sec "$Q")" \
-    "$(mib "${RSS[partytime]}")" "$(awk "BEGIN{printf \"%.2fx\", ${RSS[partytime]} * 1024 / $SIZE}")" \
+printf "%-12s %9s %9s %13s %14s   (parse alone, in node: %s s, %s items)\n" partytime "$(sec "$Q")" \
+    "${CPU[partytime]}" "$(mib "${RSS[partytime]}")" "$(awk "BEGIN{printf \"%.2fx\", ${RSS[partytime]} * 1024 / $SIZE}")" \
     "$(awk "BEGIN{printf \"%.3f\", ${PARSE[ms]} / 1000}")" "$items"
 ratio=$(awk "BEGIN{printf \"%.1f\", $Q / $P}")
+cpu_ratio=$(awk "BEGIN{printf \"%.1f\", ${CPU[partytime]} / ${CPU[podsmith]}}")
 parse_ratio=$(awk "BEGIN{printf \"%.1f\", ${PARSE[ms]} / $P}")
-echo "speed: partytime/podsmith = ${ratio}x (process wall), ${parse_ratio}x (partytime's parse alone vs podsmith's whole run)"
+echo "speed: partytime/podsmith = ${ratio}x (wall), ${cpu_ratio}x (CPU), ${parse_ratio}x (partytime's parse alone vs podsmith's whole run)"
+echo "load average during the run: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) CPUs (wall times grow with load; CPU times much less)"
 ok() { if awk "BEGIN{exit !($1)}"; then echo "met"; else echo "MISSED"; fi; }
 echo "targets: < 0.5 s: $(ok "$P < 500"); >= 10x partytime: $(ok "$Q >= 10 * $P"); peak RSS < 4x file: $(ok "${RSS[podsmith]} * 1024 < 4 * $SIZE")"

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "lint_rules.h"
 #include "podsmith/dates.h"
@@ -75,15 +76,30 @@ std::vector<const FeedElement*> Item::all(Tag tag) const {
 Check::Check(const FeedDocument& doc, const LintOptions& options, std::vector<Finding>* out)
     : doc_(doc), options_(options), out_(out) {
   items_.reserve(doc.items.size());
-  for (const FeedElement* e : doc.items) {
-    Item& item = items_.emplace_back();
-    item.element = e;
-    for (const FeedElement& c : e->children) {
-      const Tag tag = tag_of(c);
-      if (tag == kTagCount) continue;
-      if (item.count[tag]++ == 0) item.first[tag] = &c;
-    }
+  if (!doc.channel) return;
+  for (const FeedElement& c : doc.channel->children) {
+    if (c.ns.empty() && c.name == "item") continue;
+    bool seen = false;
+    for (const ChannelChild& known : channel_children_) seen = seen || (known.name == c.name && known.ns == c.ns);
+    if (!seen) channel_children_.push_back({c.ns, c.name, &c});
   }
+}
+
+const FeedElement* Check::channel_child(std::string_view ns, std::string_view name) const {
+  for (const ChannelChild& c : channel_children_)
+    if (c.name == name && c.ns == ns) return c.element;
+  return nullptr;
+}
+
+const Item& Check::add_item(const FeedElement& e) {
+  Item& item = items_.emplace_back();
+  item.element = &e;
+  for (const FeedElement& c : e.children) {
+    const Tag tag = tag_of(c);
+    if (tag == kTagCount) continue;
+    if (item.count[tag]++ == 0) item.first[tag] = &c;
+  }
+  return item;
 }
 
 void Check::report(const FeedElement* at, std::string message, std::string hint) {
@@ -375,8 +391,7 @@ RuleInfo info_of(const lint::Rule& r, bool online) {
 
 void sort_findings(std::vector<Finding>* findings) {
   std::stable_sort(findings->begin(), findings->end(), [](const Finding& a, const Finding& b) {
-    if (a.file != b.file) return a.file < b.file;
-    return a.line != b.line ? a.line < b.line : a.column < b.column;
+    return std::tie(a.file, a.line, a.column, a.rule) < std::tie(b.file, b.line, b.column, b.rule);
   });
 }
 
@@ -411,12 +426,26 @@ std::vector<Finding> lint_feed(const FeedDocument& doc, const LintOptions& optio
     return findings;
   }
   const unsigned sets = lint::selected_sets(options.rule_sets);
+  std::vector<const lint::Rule*> whole, per_item;
   for (std::span<const lint::Rule> family : lint::offline_families()) {
     for (const lint::Rule& rule : family) {
-      if (!(rule.sets & sets) || !rule.check) continue;
-      check.set_rule(&rule);
-      rule.check(check);
+      if (!(rule.sets & sets)) continue;
+      if (rule.check) whole.push_back(&rule);
+      if (rule.check_item) per_item.push_back(&rule);
     }
+  }
+  // Item by item, every rule on one item before the next: each item is read from
+  // memory once, not once per rule. Then the whole-feed rules, with every item indexed.
+  for (const FeedElement* e : doc.items) {
+    const lint::Item& item = check.add_item(*e);
+    for (const lint::Rule* rule : per_item) {
+      check.set_rule(rule);
+      rule->check_item(check, item);
+    }
+  }
+  for (const lint::Rule* rule : whole) {
+    check.set_rule(rule);
+    rule->check(check);
   }
   sort_findings(&findings);
   return findings;

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <unordered_map>
 #include <vector>
 
@@ -24,30 +25,34 @@ namespace {
 
 constexpr Rule kRules[] = {
     {"apple/enclosure-reachable", Severity::kError, kApple | kPsp1 | kSpotify,
-     "each enclosure answers a HEAD request with 2xx", nullptr},
+     "each enclosure answers a HEAD request with 2xx", nullptr, nullptr},
     {"apple/enclosure-byte-ranges", Severity::kError, kApple | kPsp1 | kSpotify,
-     "each enclosure's server answers a Range request with 206 (Apple requires byte ranges)", nullptr},
+     "each enclosure's server answers a Range request with 206 (Apple requires byte ranges)", nullptr, nullptr},
     {"apple/enclosure-length-match", Severity::kError, kApple | kPsp1 | kSpotify,
-     "each enclosure's Content-Length is its length attribute", nullptr},
+     "each enclosure's Content-Length is its length attribute", nullptr, nullptr},
     {"apple/enclosure-content-type", Severity::kWarning, kApple | kPsp1 | kSpotify,
-     "each enclosure is served with the type the feed declares", nullptr},
-    {"apple/artwork-reachable", Severity::kError, kApple | kPsp1 | kSpotify, "the artwork can be fetched", nullptr},
-    {"apple/artwork-format", Severity::kError, kApple | kPsp1 | kSpotify,
-     "the artwork is a JPEG or PNG whose URL's extension matches", nullptr},
-    {"apple/artwork-dimensions", Severity::kError, kApple | kPsp1, "the artwork is square, 1400 to 3000 px", nullptr},
-    {"apple/artwork-colour", Severity::kError, kApple | kPsp1, "the artwork is RGB (not greyscale or CMYK)", nullptr},
-    {"apple/artwork-alpha", Severity::kWarning, kApple | kPsp1, "the artwork has no alpha channel", nullptr},
-    {"podcastindex/chapters-reachable", Severity::kError, kPodcastIndex, "the JSON chapters can be fetched", nullptr},
-    {"podcastindex/chapters-valid", Severity::kError, kPodcastIndex, "the JSON chapters are valid", nullptr},
-    {"podcastindex/transcript-reachable", Severity::kError, kPsp1 | kPodcastIndex, "each transcript can be fetched",
+     "each enclosure is served with the type the feed declares", nullptr, nullptr},
+    {"apple/artwork-reachable", Severity::kError, kApple | kPsp1 | kSpotify, "the artwork can be fetched", nullptr,
      nullptr},
+    {"apple/artwork-format", Severity::kError, kApple | kPsp1 | kSpotify,
+     "the artwork is a JPEG or PNG whose URL's extension matches", nullptr, nullptr},
+    {"apple/artwork-dimensions", Severity::kError, kApple | kPsp1, "the artwork is square, 1400 to 3000 px", nullptr,
+     nullptr},
+    {"apple/artwork-colour", Severity::kError, kApple | kPsp1, "the artwork is RGB (not greyscale or CMYK)", nullptr,
+     nullptr},
+    {"apple/artwork-alpha", Severity::kWarning, kApple | kPsp1, "the artwork has no alpha channel", nullptr, nullptr},
+    {"podcastindex/chapters-reachable", Severity::kError, kPodcastIndex, "the JSON chapters can be fetched", nullptr,
+     nullptr},
+    {"podcastindex/chapters-valid", Severity::kError, kPodcastIndex, "the JSON chapters are valid", nullptr, nullptr},
+    {"podcastindex/transcript-reachable", Severity::kError, kPsp1 | kPodcastIndex, "each transcript can be fetched",
+     nullptr, nullptr},
     {"podcastindex/transcript-content", Severity::kWarning, kPsp1 | kPodcastIndex,
-     "each transcript is of the type it is declared as", nullptr},
-    {"rss/feed-reachable", Severity::kError, kAllSets, "the feed can be fetched from its URL", nullptr},
-    {"rss/feed-cache-validators", Severity::kWarning, kAllSets,
-     "the feed is served with an ETag or a Last-Modified", nullptr},
+     "each transcript is of the type it is declared as", nullptr, nullptr},
+    {"rss/feed-reachable", Severity::kError, kAllSets, "the feed can be fetched from its URL", nullptr, nullptr},
+    {"rss/feed-cache-validators", Severity::kWarning, kAllSets, "the feed is served with an ETag or a Last-Modified",
+     nullptr, nullptr},
     {"rss/feed-conditional-get", Severity::kWarning, kAllSets,
-     "the feed's server answers a conditional GET with 304 Not Modified", nullptr},
+     "the feed's server answers a conditional GET with 304 Not Modified", nullptr, nullptr},
 };
 
 constexpr size_t kArtworkHeadBytes = 64 * 1024;
@@ -75,7 +80,8 @@ std::string media_family(std::string_view type) {
   const std::string t = ascii_lower(trim(type.substr(0, type.find(';'))));
   if (t == "audio/mpeg" || t == "audio/mp3" || t == "audio/mpeg3" || t == "audio/x-mpeg" || t == "audio/x-mp3")
     return "mp3";
-  if (t == "audio/x-m4a" || t == "audio/m4a" || t == "audio/mp4" || t == "audio/aac" || t == "audio/x-aac") return "m4a";
+  if (t == "audio/x-m4a" || t == "audio/m4a" || t == "audio/mp4" || t == "audio/aac" || t == "audio/x-aac")
+    return "m4a";
   if (t == "video/mp4" || t == "video/x-m4v" || t == "video/m4v") return "mp4";
   return t;
 }
@@ -121,8 +127,8 @@ int jpeg_components(std::string_view b) {
       i += 2;
       continue;
     }
-    const size_t length = static_cast<size_t>(static_cast<unsigned char>(b[i + 2])) << 8 |
-                          static_cast<unsigned char>(b[i + 3]);
+    const size_t length =
+        static_cast<size_t>(static_cast<unsigned char>(b[i + 2])) << 8 | static_cast<unsigned char>(b[i + 3]);
     const bool frame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
     if (frame) return i + 9 < b.size() ? static_cast<unsigned char>(b[i + 9]) : 0;
     if (marker == 0xDA || length < 2) return 0;  // scan data before a frame header: give up
@@ -153,7 +159,10 @@ class Targets {
 class OnlineCheck {
  public:
   OnlineCheck(const FeedDocument& doc, const LintOptions& options, const OnlineLintOptions& online)
-      : doc_(doc), options_(options), online_(online), sets_(selected_sets(options.rule_sets)),
+      : doc_(doc),
+        options_(options),
+        online_(online),
+        sets_(selected_sets(options.rule_sets)),
         check_(doc, options, &findings_) {}
 
   std::vector<Finding> run() {
@@ -163,7 +172,7 @@ class OnlineCheck {
     check_enclosures();
     check_second_round();
     std::stable_sort(findings_.begin(), findings_.end(), [](const Finding& a, const Finding& b) {
-      return a.line != b.line ? a.line < b.line : a.column < b.column;
+      return std::tie(a.line, a.column, a.rule) < std::tie(b.line, b.column, b.rule);
     });
     return std::move(findings_);
   }
@@ -216,9 +225,7 @@ class OnlineCheck {
     o.ca_file = online_.ca_file;
     const size_t base = done_;
     if (online_.progress) {
-      o.progress = [this, base](int64_t done, int64_t) {
-        online_.progress(base + static_cast<size_t>(done), total_);
-      };
+      o.progress = [this, base](int64_t done, int64_t) { online_.progress(base + static_cast<size_t>(done), total_); };
     }
     return o;
   }
@@ -363,8 +370,7 @@ class OnlineCheck {
   void check_transcript(const Target& t, const Result<HttpResponse>& r) {
     if (!ok_status(r)) {
       report("podcastindex/transcript-reachable", t.at,
-             "the transcript " + quote(t.url) + ": " + failure(r, "the request"),
-             "publish the transcript at that URL");
+             "the transcript " + quote(t.url) + ": " + failure(r, "the request"), "publish the transcript at that URL");
       return;
     }
     const std::string_view declared = attr(t.at, "type");
@@ -405,7 +411,9 @@ class OnlineCheck {
     if (!again || again->status != 304)
       report("rss/feed-conditional-get", feed_at_,
              "the feed " + quote(feed_url_) + ": a conditional GET (" + (etag ? "If-None-Match" : "If-Modified-Since") +
-                 ") " + (again ? "was answered HTTP " + std::to_string(again->status) + ", not 304" : "failed: " + again.error().message),
+                 ") " +
+                 (again ? "was answered HTTP " + std::to_string(again->status) + ", not 304"
+                        : "failed: " + again.error().message),
              "serve the feed so that an unchanged feed is answered 304 Not Modified");
   }
 

@@ -74,13 +74,18 @@ Tag tag_of(const FeedElement& e);
 
 class Check;
 using CheckFn = void (*)(Check&);
+using ItemCheckFn = void (*)(Check&, const Item&);
 
+/// A rule checks the whole feed (the channel, or something across items), one
+/// item at a time, or both. The engine runs the item checks item by item, every rule
+/// on one item before the next item, so that an item is read from memory once.
 struct Rule {
   std::string_view id;
   Severity severity;
   unsigned sets;
   std::string_view summary;
-  CheckFn check;  // nullptr for online rules, which lint_online.cpp runs by id
+  CheckFn check;           // nullptr when the rule has no whole-feed part (and for online rules)
+  ItemCheckFn check_item;  // nullptr when the rule has no per-item part
 };
 
 /// What a rule sees: the document and the options, and report() to add a finding
@@ -93,7 +98,15 @@ class Check {
   const LintOptions& options() const { return options_; }
   /// Never nullptr: rules run only on a document with a channel.
   const FeedElement& channel() const { return *doc_.channel; }
+  /// The items indexed so far: every item for a whole-feed rule (which runs after
+  /// the items), and the items up to the current one for an item rule.
   const std::vector<Item>& items() const { return items_; }
+  /// The channel's first child with this namespace and local name, or nullptr; as
+  /// channel().child() but without walking past thousands of items each time.
+  const FeedElement* channel_child(std::string_view ns, std::string_view name) const;
+
+  /// Indexes the next item (in document order) and returns it.
+  const Item& add_item(const FeedElement& e);
 
   void set_rule(const Rule* rule) { rule_ = rule; }
   /// A finding at `at` (nullptr: the whole feed).
@@ -106,6 +119,11 @@ class Check {
   const LintOptions& options_;
   std::vector<Finding>* out_;
   std::vector<Item> items_;
+  struct ChannelChild {
+    std::string_view ns, name;
+    const FeedElement* element;
+  };
+  std::vector<ChannelChild> channel_children_;  // the first of each, items left out
   const Rule* rule_ = nullptr;
 };
 
@@ -129,7 +147,7 @@ std::string element_name(const FeedElement& e);
 std::string_view value(const FeedElement* e);
 /// The attribute's value without surrounding whitespace; empty when absent.
 std::string_view attr(const FeedElement* e, std::string_view name);
-/// Quoted and cut to 60 characters, for messages: "\"yes please\"".
+/// Quoted and cut to 60 bytes (at a character boundary), for messages: "\"yes please\"".
 std::string quote(std::string_view s);
 std::string ascii_lower(std::string_view s);
 

@@ -17,7 +17,7 @@ namespace podsmith::lint {
 namespace {
 
 void guid_format(Check& c) {
-  const FeedElement* e = c.channel().child(kPodcastNs, "guid");
+  const FeedElement* e = c.channel_child(kPodcastNs, "guid");
   const std::string_view v = value(e);
   if (!e || is_uuid(v)) return;
   std::string hint = "podcast:guid is a UUID in the 8-4-4-4-12 form: the UUIDv5 of the feed URL";
@@ -29,18 +29,20 @@ void guid_feed_url(Check& c) {
   // "The value is a UUIDv5, generated from the RSS feed URL, with the protocol
   // scheme and trailing slashes stripped off" (PSP-1, podcast namespace). A guid
   // kept from before a move is right to differ, hence a warning.
-  const FeedElement* e = c.channel().child(kPodcastNs, "guid");
+  const FeedElement* e = c.channel_child(kPodcastNs, "guid");
   const std::string_view v = value(e);
   const std::string url = feed_url(c);
   if (!e || !is_uuid(v) || url.empty()) return;
   const std::string expected = podcast_guid_for_url(url);
   if (ascii_lower(v) == expected) return;
-  c.report(e, "<podcast:guid> " + std::string(v) + " is not the UUIDv5 of the feed URL " + quote(url) + " (" + expected + ")",
-           "keep it if it was assigned before the feed moved; otherwise write " + expected);
+  c.report(
+      e,
+      "<podcast:guid> " + std::string(v) + " is not the UUIDv5 of the feed URL " + quote(url) + " (" + expected + ")",
+      "keep it if it was assigned before the feed moved; otherwise write " + expected);
 }
 
 void locked_value(Check& c) {
-  const FeedElement* e = c.channel().child(kPodcastNs, "locked");
+  const FeedElement* e = c.channel_child(kPodcastNs, "locked");
   const std::string v = ascii_lower(value(e));
   if (!e || v == "yes" || v == "no") return;
   c.report(e, "<podcast:locked> is " + quote(value(e)) + ", neither yes nor no",
@@ -48,7 +50,7 @@ void locked_value(Check& c) {
 }
 
 void locked_owner(Check& c) {
-  const FeedElement* e = c.channel().child(kPodcastNs, "locked");
+  const FeedElement* e = c.channel_child(kPodcastNs, "locked");
   if (!e || !e->attribute("owner") || is_email(attr(e, "owner"))) return;
   c.report(e, "the owner of <podcast:locked> " + quote(attr(e, "owner")) + " is not an e-mail address",
            "owner=\"...\" is the address a new host mails to verify a move");
@@ -63,63 +65,55 @@ std::string media_type(std::string_view type) {
   return ascii_lower(trim(type.substr(0, semicolon)));
 }
 
-template <class F>
-void each_transcript(Check& c, F f) {
-  for (const Item& item : c.items())
-    for (const FeedElement* t : item.all(kPodcastTranscript)) f(*t);
-}
-
-void transcript_attributes(Check& c) {
-  each_transcript(c, [&](const FeedElement& t) {
+void transcript_attributes(Check& c, const Item& item) {
+  for (const FeedElement* t : item.all(kPodcastTranscript))
     for (const char* name : {"url", "type"})
-      if (attr(&t, name).empty())
-        c.report(&t, std::string("<podcast:transcript> has no ") + name,
+      if (attr(t, name).empty())
+        c.report(t, std::string("<podcast:transcript> has no ") + name,
                  "both are required: <podcast:transcript url=\"https://.../ep.vtt\" type=\"text/vtt\"/>");
-  });
 }
 
-void transcript_type(Check& c) {
-  each_transcript(c, [&](const FeedElement& t) {
+void transcript_type(Check& c, const Item& item) {
+  for (const FeedElement* transcript : item.all(kPodcastTranscript)) {
+    const FeedElement& t = *transcript;
     const std::string type = media_type(attr(&t, "type"));
-    if (type.empty()) return;
+    if (type.empty()) continue;
     if (std::find(kTranscriptTypes.begin(), kTranscriptTypes.end(), type) == kTranscriptTypes.end()) {
       c.report(&t, "the transcript type " + quote(attr(&t, "type")) + " is not one apps read",
                "use text/vtt, application/x-subrip, application/json, text/html or text/plain");
-      return;
+      continue;
     }
     const std::string by_name = transcript_type_for(attr(&t, "url"));
     if (!by_name.empty() && by_name != type)
-      c.report(&t, "the transcript " + quote(attr(&t, "url")) + " is declared " + type + " but its name says " + by_name,
+      c.report(&t,
+               "the transcript " + quote(attr(&t, "url")) + " is declared " + type + " but its name says " + by_name,
                "make type=\"...\" the file's real type");
-  });
-}
-
-void chapters_attributes(Check& c) {
-  for (const Item& item : c.items())
-    if (const FeedElement* e = item[kPodcastChapters])
-      for (const char* name : {"url", "type"})
-        if (attr(e, name).empty())
-          c.report(e, std::string("<podcast:chapters> has no ") + name,
-                   "both are required: <podcast:chapters url=\"https://.../ep.json\" "
-                   "type=\"application/json+chapters\"/>");
-}
-
-void chapters_type(Check& c) {
-  // "Mime type of file - JSON prefered, 'application/json+chapters'."
-  for (const Item& item : c.items()) {
-    const FeedElement* e = item[kPodcastChapters];
-    const std::string type = media_type(attr(e, "type"));
-    if (!e || type.empty() || type == kJsonChaptersType) continue;
-    c.report(e, "the chapters type " + quote(attr(e, "type")) + " is not application/json+chapters",
-             "JSON chapters are type=\"application/json+chapters\"");
   }
 }
 
+void chapters_attributes(Check& c, const Item& item) {
+  if (const FeedElement* e = item[kPodcastChapters])
+    for (const char* name : {"url", "type"})
+      if (attr(e, name).empty())
+        c.report(e, std::string("<podcast:chapters> has no ") + name,
+                 "both are required: <podcast:chapters url=\"https://.../ep.json\" "
+                 "type=\"application/json+chapters\"/>");
+}
+
+void chapters_type(Check& c, const Item& item) {
+  // "Mime type of file - JSON prefered, 'application/json+chapters'."
+  const FeedElement* e = item[kPodcastChapters];
+  const std::string type = media_type(attr(e, "type"));
+  if (!e || type.empty() || type == kJsonChaptersType) return;
+  c.report(e, "the chapters type " + quote(attr(e, "type")) + " is not application/json+chapters",
+           "JSON chapters are type=\"application/json+chapters\"");
+}
+
 void medium_value(Check& c) {
-  const FeedElement* e = c.channel().child(kPodcastNs, "medium");
+  const FeedElement* e = c.channel_child(kPodcastNs, "medium");
   if (!e) return;
-  static constexpr std::array<std::string_view, 9> kMediums = {"podcast", "music",     "video",     "film",  "audiobook",
-                                                               "newsletter", "blog", "publisher", "course"};
+  static constexpr std::array<std::string_view, 9> kMediums = {"podcast",    "music", "video",     "film",  "audiobook",
+                                                               "newsletter", "blog",  "publisher", "course"};
   const std::string_view v = value(e);
   for (std::string_view m : kMediums)
     if (v == m || (v.size() == m.size() + 1 && v.substr(0, m.size()) == m && v.back() == 'L')) return;
@@ -139,9 +133,9 @@ void funding_url(Check& c) {
       c.report(f, "<podcast:funding> has no url", "url=\"https://...\" is the page where listeners can give");
 }
 
-void number_value(Check& c) {
+void number_value(Check& c, const Item& item) {
   // podcast:season is an integer; podcast:episode may be a decimal ("1.5").
-  for (const Item& item : c.items()) {
+  {
     for (Tag tag : {kPodcastSeason, kPodcastEpisode}) {
       const FeedElement* e = item[tag];
       if (!e) continue;
@@ -168,26 +162,28 @@ void number_value(Check& c) {
 }
 
 constexpr Rule kRules[] = {
-    {"podcastindex/guid-format", Severity::kError, kPsp1 | kPodcastIndex, "<podcast:guid> is a UUID", guid_format},
+    {"podcastindex/guid-format", Severity::kError, kPsp1 | kPodcastIndex, "<podcast:guid> is a UUID", guid_format,
+     nullptr},
     {"podcastindex/guid-feed-url", Severity::kWarning, kPsp1 | kPodcastIndex,
-     "<podcast:guid> is the UUIDv5 of the feed URL", guid_feed_url},
+     "<podcast:guid> is the UUIDv5 of the feed URL", guid_feed_url, nullptr},
     {"podcastindex/locked-value", Severity::kError, kPsp1 | kPodcastIndex, "<podcast:locked> is yes or no",
-     locked_value},
+     locked_value, nullptr},
     {"podcastindex/locked-owner", Severity::kWarning, kPsp1 | kPodcastIndex,
-     "the owner of <podcast:locked> is an e-mail address", locked_owner},
+     "the owner of <podcast:locked> is an e-mail address", locked_owner, nullptr},
     {"podcastindex/transcript-attributes", Severity::kError, kPsp1 | kPodcastIndex,
-     "<podcast:transcript> has a url and a type", transcript_attributes},
+     "<podcast:transcript> has a url and a type", nullptr, transcript_attributes},
     {"podcastindex/transcript-type", Severity::kWarning, kPsp1 | kPodcastIndex,
-     "transcript types are ones apps read and match the file name", transcript_type},
+     "transcript types are ones apps read and match the file name", nullptr, transcript_type},
     {"podcastindex/chapters-attributes", Severity::kError, kPodcastIndex, "<podcast:chapters> has a url and a type",
-     chapters_attributes},
-    {"podcastindex/chapters-type", Severity::kWarning, kPodcastIndex, "chapters are application/json+chapters",
+     nullptr, chapters_attributes},
+    {"podcastindex/chapters-type", Severity::kWarning, kPodcastIndex, "chapters are application/json+chapters", nullptr,
      chapters_type},
     {"podcastindex/medium-value", Severity::kError, kPodcastIndex, "<podcast:medium> is a medium the namespace lists",
-     medium_value},
-    {"podcastindex/funding-url", Severity::kError, kPsp1 | kPodcastIndex, "<podcast:funding> has a url", funding_url},
+     medium_value, nullptr},
+    {"podcastindex/funding-url", Severity::kError, kPsp1 | kPodcastIndex, "<podcast:funding> has a url", funding_url,
+     nullptr},
     {"podcastindex/number-value", Severity::kError, kPodcastIndex,
-     "<podcast:season> is a whole number, <podcast:episode> a number", number_value},
+     "<podcast:season> is a whole number, <podcast:episode> a number", nullptr, number_value},
 };
 
 }  // namespace

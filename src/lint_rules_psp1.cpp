@@ -44,13 +44,12 @@ void namespace_declaration(Check& c) {
   // namespace must also recognize" it.
   for (const Error& p : c.doc().problems) {
     const std::string& m = p.message;
-    const bool relevant = m.find("is not the standard URI") != std::string::npos ||
-                          m.find("is used without an xmlns") != std::string::npos ||
-                          m.find("is not declared;") != std::string::npos ||
-                          m.find("more: undeclared prefix") != std::string::npos ||
-                          m.find("more: namespace URIs") != std::string::npos;
-    if (!relevant || m.find("github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md\" is not") !=
-                         std::string::npos)
+    const bool relevant =
+        m.find("is not the standard URI") != std::string::npos ||
+        m.find("is used without an xmlns") != std::string::npos || m.find("is not declared;") != std::string::npos ||
+        m.find("more: undeclared prefix") != std::string::npos || m.find("more: namespace URIs") != std::string::npos;
+    if (!relevant ||
+        m.find("github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md\" is not") != std::string::npos)
       continue;
     c.report_at({p.line, p.column}, m,
                 "declare each prefix on <rss> with its exact URI, e.g. "
@@ -138,14 +137,14 @@ void self_link_mismatch(Check& c) {
 
 void podcast_guid_missing(Check& c) {
   // PSP-1 recommends podcast:guid: the show's identity across hosts and URLs.
-  if (!c.channel().child(kPodcastNs, "guid"))
+  if (!c.channel_child(kPodcastNs, "guid"))
     c.report(&c.channel(), "the channel has no <podcast:guid>",
              "add <podcast:guid> with the UUIDv5 of the feed URL (podsmith build derives it from feed_url)");
 }
 
 void locked_missing(Check& c) {
   // PSP-1 recommends podcast:locked, so that another host cannot import the show.
-  if (!c.channel().child(kPodcastNs, "locked"))
+  if (!c.channel_child(kPodcastNs, "locked"))
     c.report(&c.channel(), "the channel has no <podcast:locked>",
              "add <podcast:locked owner=\"you@example.org\">yes</podcast:locked> to keep other hosts from importing "
              "the show");
@@ -153,7 +152,7 @@ void locked_missing(Check& c) {
 
 void copyright_plain(Check& c) {
   // PSP-1: copyright "should not include the word 'Copyright', the © symbol, and/or a year".
-  const FeedElement* e = c.channel().child("", "copyright");
+  const FeedElement* e = c.channel_child("", "copyright");
   const std::string_view v = value(e);
   if (v.empty()) return;
   const std::string lower = ascii_lower(v);
@@ -175,76 +174,70 @@ void copyright_plain(Check& c) {
 // ---------------------------------------------------------------------------
 // Items
 
-void item_title(Check& c) {
-  for (const Item& item : c.items()) {
-    if (!value(item[kTitle]).empty() || !value(item[kItunesTitle]).empty()) continue;
-    c.report(item[kTitle] ? item[kTitle] : item.element, "the episode has no title",
-             "give every <item> a <title>: the episode's name, without its number");
-  }
+void item_title(Check& c, const Item& item) {
+  if (!value(item[kTitle]).empty() || !value(item[kItunesTitle]).empty()) return;
+  c.report(item[kTitle] ? item[kTitle] : item.element, "the episode has no title",
+           "give every <item> a <title>: the episode's name, without its number");
 }
 
-void enclosure_missing(Check& c) {
-  for (const Item& item : c.items())
-    if (!item[kEnclosure])
-      c.report(item.element, "the <item> has no <enclosure>: directories skip an episode without media",
-               "add <enclosure url=\"https://...\" length=\"BYTES\" type=\"audio/mpeg\"/>");
+void enclosure_missing(Check& c, const Item& item) {
+  if (!item[kEnclosure])
+    c.report(item.element, "the <item> has no <enclosure>: directories skip an episode without media",
+             "add <enclosure url=\"https://...\" length=\"BYTES\" type=\"audio/mpeg\"/>");
 }
 
-void enclosure_multiple(Check& c) {
-  for (const Item& item : c.items()) {
-    const auto all = item.all(kEnclosure);
-    for (size_t i = 1; i < all.size(); ++i)
-      c.report(all[i], "a second <enclosure> in one <item>: apps play only the first",
-               "one enclosure per item; offer other formats as a separate feed or with <podcast:alternateEnclosure>");
-  }
+void enclosure_multiple(Check& c, const Item& item) {
+  if (item.count[kEnclosure] < 2) return;
+  const auto all = item.all(kEnclosure);
+  for (size_t i = 1; i < all.size(); ++i)
+    c.report(all[i], "a second <enclosure> in one <item>: apps play only the first",
+             "one enclosure per item; offer other formats as a separate feed or with <podcast:alternateEnclosure>");
 }
 
-void enclosure_url(Check& c) {
-  for (const Item& item : c.items())
-    for (const FeedElement* e : item.all(kEnclosure))
-      if (attr(e, "url").empty())
-        c.report(e, std::string("the <enclosure> has ") + (e->attribute("url") ? "an empty" : "no") + " url",
-                 "url=\"https://...\" is the episode's media file");
+void enclosure_url(Check& c, const Item& item) {
+  for (const FeedElement* e : item.all(kEnclosure))
+    if (attr(e, "url").empty())
+      c.report(e, std::string("the <enclosure> has ") + (e->attribute("url") ? "an empty" : "no") + " url",
+               "url=\"https://...\" is the episode's media file");
 }
 
-void enclosure_length(Check& c) {
-  for (const Item& item : c.items()) {
-    for (const FeedElement* e : item.all(kEnclosure)) {
-      const std::string_view length = attr(e, "length");
-      bool digits = !length.empty();
-      bool zero = true;
-      for (char ch : length) {
-        digits = digits && ch >= '0' && ch <= '9';
-        zero = zero && ch == '0';
-      }
-      std::string problem;
-      if (!e->attribute("length")) problem = "the <enclosure> has no length";
-      else if (length.empty()) problem = "the enclosure length is empty";
-      else if (!digits) problem = "the enclosure length " + quote(length) + " is not a number of bytes";
-      else if (zero) problem = "the enclosure length is 0";
-      if (!problem.empty())
-        c.report(e, problem, "length=\"...\" is the media file's size in bytes; apps check downloads against it");
+void enclosure_length(Check& c, const Item& item) {
+  for (const FeedElement* e : item.all(kEnclosure)) {
+    const std::string_view length = attr(e, "length");
+    bool digits = !length.empty();
+    bool zero = true;
+    for (char ch : length) {
+      digits = digits && ch >= '0' && ch <= '9';
+      zero = zero && ch == '0';
     }
+    std::string problem;
+    if (!e->attribute("length"))
+      problem = "the <enclosure> has no length";
+    else if (length.empty())
+      problem = "the enclosure length is empty";
+    else if (!digits)
+      problem = "the enclosure length " + quote(length) + " is not a number of bytes";
+    else if (zero)
+      problem = "the enclosure length is 0";
+    if (!problem.empty())
+      c.report(e, problem, "length=\"...\" is the media file's size in bytes; apps check downloads against it");
   }
 }
 
-void enclosure_type(Check& c) {
-  for (const Item& item : c.items())
-    for (const FeedElement* e : item.all(kEnclosure))
-      if (attr(e, "type").empty())
-        c.report(e, std::string("the <enclosure> has ") + (e->attribute("type") ? "an empty" : "no") + " type",
-                 "type=\"...\" is the media's MIME type, such as audio/mpeg or audio/x-m4a");
+void enclosure_type(Check& c, const Item& item) {
+  for (const FeedElement* e : item.all(kEnclosure))
+    if (attr(e, "type").empty())
+      c.report(e, std::string("the <enclosure> has ") + (e->attribute("type") ? "an empty" : "no") + " type",
+               "type=\"...\" is the media's MIME type, such as audio/mpeg or audio/x-m4a");
 }
 
-void guid_missing(Check& c) {
+void guid_missing(Check& c, const Item& item) {
   // PSP-1 requires a guid; Apple falls back on the enclosure URL, which changes
   // with the host, and every subscriber then downloads the episode again.
-  for (const Item& item : c.items()) {
-    const FeedElement* guid = item[kGuid];
-    if (!value(guid).empty()) continue;
-    c.report(guid ? guid : item.element, guid ? "the <guid> is empty" : "the <item> has no <guid>",
-             "give every episode a <guid isPermaLink=\"false\"> that never changes (podsmith add writes a UUID)");
-  }
+  const FeedElement* guid = item[kGuid];
+  if (!value(guid).empty()) return;
+  c.report(guid ? guid : item.element, guid ? "the <guid> is empty" : "the <item> has no <guid>",
+           "give every episode a <guid isPermaLink=\"false\"> that never changes (podsmith add writes a UUID)");
 }
 
 void guid_duplicate(Check& c) {
@@ -256,184 +249,193 @@ void guid_duplicate(Check& c) {
     if (v.empty()) continue;
     const auto [it, fresh] = seen.emplace(v, guid);
     if (!fresh)
-      c.report(guid, "the guid " + quote(v) + " is also the guid of the item at line " + std::to_string(it->second->at.line),
+      c.report(guid,
+               "the guid " + quote(v) + " is also the guid of the item at line " + std::to_string(it->second->at.line),
                "each episode needs its own guid; apps show only one of the two");
   }
 }
 
-void guid_permalink(Check& c) {
+void guid_permalink(Check& c, const Item& item) {
   // RSS 2.0: isPermaLink defaults to true, and then the guid must be a URL.
-  for (const Item& item : c.items()) {
-    const FeedElement* guid = item[kGuid];
-    const std::string_view v = value(guid);
-    if (v.empty() || ascii_lower(attr(guid, "isPermaLink")) == "false") continue;
-    const std::string scheme = url_scheme(v);
-    if (scheme == "http" || scheme == "https") continue;
-    c.report(guid, "the guid " + quote(v) + " is not a URL, but isPermaLink is " +
-                       (guid->attribute("isPermaLink") ? "true" : "missing (true by default)"),
-             "write <guid isPermaLink=\"false\">; the value itself must not change");
-  }
+  const FeedElement* guid = item[kGuid];
+  const std::string_view v = value(guid);
+  if (v.empty() || ascii_lower(attr(guid, "isPermaLink")) == "false") return;
+  const std::string scheme = url_scheme(v);
+  if (scheme == "http" || scheme == "https") return;
+  c.report(guid,
+           "the guid " + quote(v) + " is not a URL, but isPermaLink is " +
+               (guid->attribute("isPermaLink") ? "true" : "missing (true by default)"),
+           "write <guid isPermaLink=\"false\">; the value itself must not change");
 }
 
-// pubDate of items; pubDate and lastBuildDate of the channel.
-template <class F>
-void each_date(Check& c, F f) {
-  for (const char* name : {"pubDate", "lastBuildDate"})
-    if (const FeedElement* e = c.channel().child("", name)) f(*e);
-  for (const Item& item : c.items())
-    if (const FeedElement* e = item[kPubDate]) f(*e);
-}
-
-void pubdate_missing(Check& c) {
+void pubdate_missing(Check& c, const Item& item) {
   // Apple shows episodic shows by date; Spotify requires it.
-  for (const Item& item : c.items())
-    if (!item[kPubDate])
-      c.report(item.element, "the <item> has no <pubDate>", "add <pubDate>Thu, 12 Jan 2006 09:30:00 -0800</pubDate>");
+  if (!item[kPubDate])
+    c.report(item.element, "the <item> has no <pubDate>", "add <pubDate>Thu, 12 Jan 2006 09:30:00 -0800</pubDate>");
 }
 
-void pubdate_invalid(Check& c) {
-  each_date(c, [&](const FeedElement& e) {
-    if (!parse_rfc822(value(&e)))
-      c.report(&e, element_name(e) + " " + quote(value(&e)) + " is not a date",
-               "write an RFC 2822 date: Thu, 12 Jan 2006 09:30:00 -0800");
-  });
+// The channel's pubDate and lastBuildDate (an item's pubDate is checked with the item).
+template <class F>
+void each_channel_date(Check& c, F f) {
+  for (const char* name : {"pubDate", "lastBuildDate"})
+    if (const FeedElement* e = c.channel_child("", name)) f(c, e);
 }
 
-void pubdate_rfc2822(Check& c) {
+void date_invalid(Check& c, const FeedElement* e) {
+  if (e && !parse_rfc822(value(e)))
+    c.report(e, element_name(*e) + " " + quote(value(e)) + " is not a date",
+             "write an RFC 2822 date: Thu, 12 Jan 2006 09:30:00 -0800");
+}
+void pubdate_invalid(Check& c) { each_channel_date(c, date_invalid); }
+void pubdate_invalid(Check& c, const Item& item) { date_invalid(c, item[kPubDate]); }
+
+void date_rfc2822(Check& c, const FeedElement* e) {
   // Apple and PSP-1: "Values must use the RFC 2822 specifications".
-  each_date(c, [&](const FeedElement& e) {
-    if (!parse_rfc822(value(&e))) return;  // rss/pubdate-invalid says so
-    if (const std::optional<std::string> why = rfc2822_problem(value(&e)))
-      c.report(&e, element_name(e) + " " + quote(value(&e)) + " is not RFC 2822: " + *why,
-               "write it as Thu, 12 Jan 2006 09:30:00 -0800");
-  });
+  if (!e || !parse_rfc822(value(e))) return;  // rss/pubdate-invalid says so
+  if (const std::optional<std::string> why = rfc2822_problem(value(e)))
+    c.report(e, element_name(*e) + " " + quote(value(e)) + " is not RFC 2822: " + *why,
+             "write it as Thu, 12 Jan 2006 09:30:00 -0800");
 }
+void pubdate_rfc2822(Check& c) { each_channel_date(c, date_rfc2822); }
+void pubdate_rfc2822(Check& c, const Item& item) { date_rfc2822(c, item[kPubDate]); }
 
-void pubdate_future(Check& c) {
-  if (!c.options().now) return;
-  const int64_t now = c.options().now->unix_seconds;
-  each_date(c, [&](const FeedElement& e) {
-    const std::optional<Timestamp> t = parse_rfc822(value(&e));
-    if (t && t->unix_seconds > now)
-      c.report(&e, element_name(e) + " " + quote(value(&e)) + " is in the future",
-               "directories may hide the episode until then, or show it in the wrong place; publish with the real "
-               "date");
-  });
+void date_future(Check& c, const FeedElement* e) {
+  if (!e || !c.options().now) return;
+  const std::optional<Timestamp> t = parse_rfc822(value(e));
+  if (t && t->unix_seconds > c.options().now->unix_seconds)
+    c.report(e, element_name(*e) + " " + quote(value(e)) + " is in the future",
+             "directories may hide the episode until then, or show it in the wrong place; publish with the real date");
 }
+void pubdate_future(Check& c) { each_channel_date(c, date_future); }
+void pubdate_future(Check& c, const Item& item) { date_future(c, item[kPubDate]); }
 
 // ---------------------------------------------------------------------------
 // URLs
 
-struct UrlField {
-  const FeedElement* at;
-  std::string_view url;
-};
-
-// Every URL the rules check: of the channel and of each item.
-std::vector<UrlField> urls(const Check& c, bool with_images) {
-  std::vector<UrlField> out;
-  const FeedElement& ch = c.channel();
+// Calls f(element, url) for every URL the rules check: of the channel, or of an item.
+template <class F>
+void channel_urls(const FeedElement& ch, bool with_images, F f) {
   auto text = [&](const FeedElement* e) {
-    if (e && !value(e).empty()) out.push_back({e, value(e)});
+    if (e && !value(e).empty()) f(*e, value(e));
   };
   auto attribute = [&](const FeedElement* e, std::string_view name) {
-    if (e && !attr(e, name).empty()) out.push_back({e, attr(e, name)});
+    if (e && !attr(e, name).empty()) f(*e, attr(e, name));
   };
   text(ch.child("", "link"));
   for (const FeedElement* l : ch.children_named(kAtomNs, "link")) attribute(l, "href");
   text(ch.child(kItunesNs, "new-feed-url"));
-  for (const FeedElement* f : ch.children_named(kPodcastNs, "funding")) attribute(f, "url");
+  for (const FeedElement* fund : ch.children_named(kPodcastNs, "funding")) attribute(fund, "url");
   if (with_images) {
     attribute(ch.child(kItunesNs, "image"), "href");
     text(child(ch.child("", "image"), "", "url"));
   }
-  for (const Item& item : c.items()) {
-    text(item[kLink]);
-    for (const FeedElement* e : item.all(kEnclosure)) attribute(e, "url");
-    for (const FeedElement* t : item.all(kPodcastTranscript)) attribute(t, "url");
-    attribute(item[kPodcastChapters], "url");
-    if (with_images) attribute(item[kItunesImage], "href");
+}
+
+template <class F>
+void item_urls(const Item& item, bool with_images, F f) {
+  auto attribute = [&](const FeedElement* e, std::string_view name) {
+    if (e && !attr(e, name).empty()) f(*e, attr(e, name));
+  };
+  if (const FeedElement* link = item[kLink]; link && !value(link).empty()) f(*link, value(link));
+  for (const FeedElement* e : item.all(kEnclosure)) attribute(e, "url");
+  for (const FeedElement* t : item.all(kPodcastTranscript)) attribute(t, "url");
+  attribute(item[kPodcastChapters], "url");
+  if (with_images) attribute(item[kItunesImage], "href");
+}
+
+void check_url(Check& c, const FeedElement& at, std::string_view url) {
+  std::string problem;
+  for (char ch : url)
+    if (static_cast<unsigned char>(ch) <= ' ') problem = "has spaces or line breaks inside";
+  const std::string scheme = url_scheme(url);
+  if (!problem.empty()) {
+  } else if (scheme.empty()) {
+    problem = "is relative: apps cannot tell where it points";
+  } else if (scheme != "http" && scheme != "https") {
+    problem = "is not an http or https URL";
+  } else if (url.size() <= scheme.size() + 3 || url.substr(scheme.size(), 3) != "://" ||
+             url[scheme.size() + 3] == '/') {
+    problem = "has no host";
   }
-  return out;
+  if (!problem.empty())
+    c.report(&at, "the URL " + quote(url) + " in " + element_name(at) + " " + problem,
+             "write an absolute https:// URL, with spaces percent-encoded as %20");
 }
 
 void url_valid(Check& c) {
-  for (const UrlField& u : urls(c, true)) {
-    std::string problem;
-    for (char ch : u.url)
-      if (static_cast<unsigned char>(ch) <= ' ') problem = "has spaces or line breaks inside";
-    const std::string scheme = url_scheme(u.url);
-    if (!problem.empty()) {
-    } else if (scheme.empty()) {
-      problem = "is relative: apps cannot tell where it points";
-    } else if (scheme != "http" && scheme != "https") {
-      problem = "is not an http or https URL";
-    } else if (u.url.size() <= scheme.size() + 3 || u.url.substr(scheme.size(), 3) != "://" ||
-               u.url[scheme.size() + 3] == '/') {
-      problem = "has no host";
-    }
-    if (!problem.empty())
-      c.report(u.at, "the URL " + quote(u.url) + " in " + element_name(*u.at) + " " + problem,
-               "write an absolute https:// URL, with spaces percent-encoded as %20");
-  }
+  channel_urls(c.channel(), true, [&](const FeedElement& at, std::string_view url) { check_url(c, at, url); });
+}
+void url_valid(Check& c, const Item& item) {
+  item_urls(item, true, [&](const FeedElement& at, std::string_view url) { check_url(c, at, url); });
+}
+
+void check_https(Check& c, const FeedElement& at, std::string_view url) {
+  // Apps refuse or warn on plain http (App Transport Security on Apple's devices).
+  // A web page's <link> may be http.
+  if (url_scheme(url) == "http" && !(at.ns.empty() && at.name == "link"))
+    c.report(&at, "the URL " + quote(url) + " in " + element_name(at) + " is plain http",
+             "serve it over https and write https://");
 }
 
 void https_expected(Check& c) {
-  // Apps refuse or warn on plain http (App Transport Security on Apple's devices).
-  for (const UrlField& u : urls(c, false))
-    if (url_scheme(u.url) == "http" && !(u.at->ns.empty() && u.at->name == "link"))
-      c.report(u.at, "the URL " + quote(u.url) + " in " + element_name(*u.at) + " is plain http",
-               "serve it over https and write https://");
+  channel_urls(c.channel(), false, [&](const FeedElement& at, std::string_view url) { check_https(c, at, url); });
+}
+void https_expected(Check& c, const Item& item) {
+  item_urls(item, false, [&](const FeedElement& at, std::string_view url) { check_https(c, at, url); });
 }
 
 constexpr Rule kRules[] = {
     {"rss/not-a-feed", Severity::kError, kAllSets, "the document is not RSS with a <channel>; nothing else is checked",
-     nullptr},
+     nullptr, nullptr},
     {"rss/xml-bare-ampersand", Severity::kError, kAllSets, "a bare & that strict XML parsers (Apple's) refuse",
-     bare_ampersand},
+     bare_ampersand, nullptr},
     {"rss/xml-undefined-entity", Severity::kError, kAllSets, "an entity that neither XML nor HTML defines",
-     undefined_entity},
+     undefined_entity, nullptr},
     {"rss/xml-namespace", Severity::kError, kAllSets, "an undeclared prefix or a namespace URI not written exactly",
-     namespace_declaration},
+     namespace_declaration, nullptr},
     {"rss/unescaped-html", Severity::kWarning, kAllSets, "HTML in a description neither escaped nor in CDATA",
-     unescaped_html},
-    {"psp1/utf8", Severity::kWarning, kApple | kPsp1, "the feed is not UTF-8", not_utf8},
-    {"rss/channel-title", Severity::kError, kAllSets, "the channel has a <title>", channel_title},
-    {"rss/channel-description", Severity::kError, kAllSets, "the channel has a <description>", channel_description},
-    {"rss/channel-link", Severity::kError, kRss | kApple | kPsp1, "the channel has a <link>", channel_link},
+     unescaped_html, nullptr},
+    {"psp1/utf8", Severity::kWarning, kApple | kPsp1, "the feed is not UTF-8", not_utf8, nullptr},
+    {"rss/channel-title", Severity::kError, kAllSets, "the channel has a <title>", channel_title, nullptr},
+    {"rss/channel-description", Severity::kError, kAllSets, "the channel has a <description>", channel_description,
+     nullptr},
+    {"rss/channel-link", Severity::kError, kRss | kApple | kPsp1, "the channel has a <link>", channel_link, nullptr},
     {"rss/no-items", Severity::kError, kApple | kPsp1 | kPodcastIndex | kSpotify, "the feed has at least one <item>",
-     no_items},
+     no_items, nullptr},
     {"psp1/self-link", Severity::kError, kPsp1 | kPodcastIndex, "the channel has <atom:link rel=\"self\">",
-     self_link_missing},
+     self_link_missing, nullptr},
     {"psp1/self-link-mismatch", Severity::kWarning, kRss | kPsp1 | kPodcastIndex,
-     "the self link is the URL the feed was fetched from", self_link_mismatch},
+     "the self link is the URL the feed was fetched from", self_link_mismatch, nullptr},
     {"psp1/podcast-guid-missing", Severity::kWarning, kPsp1 | kPodcastIndex, "the channel has <podcast:guid>",
-     podcast_guid_missing},
-    {"psp1/locked-missing", Severity::kWarning, kPsp1, "the channel has <podcast:locked>", locked_missing},
+     podcast_guid_missing, nullptr},
+    {"psp1/locked-missing", Severity::kWarning, kPsp1, "the channel has <podcast:locked>", locked_missing, nullptr},
     {"psp1/copyright", Severity::kInfo, kPsp1, "<copyright> names the holder without 'Copyright', © or a year",
-     copyright_plain},
-    {"rss/item-title", Severity::kError, kAllSets, "every item has a title", item_title},
+     copyright_plain, nullptr},
+    {"rss/item-title", Severity::kError, kAllSets, "every item has a title", nullptr, item_title},
     {"rss/enclosure-missing", Severity::kError, kApple | kPsp1 | kPodcastIndex | kSpotify,
-     "every item has an <enclosure>", enclosure_missing},
-    {"rss/enclosure-multiple", Severity::kWarning, kAllSets, "an item has one <enclosure>, not several",
+     "every item has an <enclosure>", nullptr, enclosure_missing},
+    {"rss/enclosure-multiple", Severity::kWarning, kAllSets, "an item has one <enclosure>, not several", nullptr,
      enclosure_multiple},
-    {"rss/enclosure-url", Severity::kError, kAllSets, "every enclosure has a url", enclosure_url},
-    {"rss/enclosure-length", Severity::kError, kAllSets, "every enclosure has a positive length in bytes",
+    {"rss/enclosure-url", Severity::kError, kAllSets, "every enclosure has a url", nullptr, enclosure_url},
+    {"rss/enclosure-length", Severity::kError, kAllSets, "every enclosure has a positive length in bytes", nullptr,
      enclosure_length},
-    {"rss/enclosure-type", Severity::kError, kAllSets, "every enclosure has a type", enclosure_type},
+    {"rss/enclosure-type", Severity::kError, kAllSets, "every enclosure has a type", nullptr, enclosure_type},
     {"rss/guid-missing", Severity::kError, kApple | kPsp1 | kPodcastIndex | kSpotify, "every item has a <guid>",
-     guid_missing},
-    {"rss/guid-duplicate", Severity::kError, kAllSets, "no two items share a guid", guid_duplicate},
-    {"rss/guid-permalink", Severity::kInfo, kRss, "a guid that is not a URL says isPermaLink=\"false\"",
+     nullptr, guid_missing},
+    {"rss/guid-duplicate", Severity::kError, kAllSets, "no two items share a guid", guid_duplicate, nullptr},
+    {"rss/guid-permalink", Severity::kInfo, kRss, "a guid that is not a URL says isPermaLink=\"false\"", nullptr,
      guid_permalink},
-    {"rss/pubdate-missing", Severity::kWarning, kApple | kPsp1 | kPodcastIndex | kSpotify,
-     "every item has a <pubDate>", pubdate_missing},
-    {"rss/pubdate-invalid", Severity::kError, kAllSets, "pubDate and lastBuildDate are dates", pubdate_invalid},
-    {"rss/pubdate-rfc2822", Severity::kWarning, kAllSets, "dates are written as RFC 2822 says", pubdate_rfc2822},
-    {"rss/pubdate-future", Severity::kWarning, kAllSets, "no date is in the future", pubdate_future},
-    {"rss/url-valid", Severity::kError, kAllSets, "URLs are absolute http(s) URLs without spaces", url_valid},
+    {"rss/pubdate-missing", Severity::kWarning, kApple | kPsp1 | kPodcastIndex | kSpotify, "every item has a <pubDate>",
+     nullptr, pubdate_missing},
+    {"rss/pubdate-invalid", Severity::kError, kAllSets, "pubDate and lastBuildDate are dates", pubdate_invalid,
+     pubdate_invalid},
+    {"rss/pubdate-rfc2822", Severity::kWarning, kAllSets, "dates are written as RFC 2822 says", pubdate_rfc2822,
+     pubdate_rfc2822},
+    {"rss/pubdate-future", Severity::kWarning, kAllSets, "no date is in the future", pubdate_future, pubdate_future},
+    {"rss/url-valid", Severity::kError, kAllSets, "URLs are absolute http(s) URLs without spaces", url_valid,
+     url_valid},
     {"rss/https-expected", Severity::kWarning, kApple | kPsp1 | kPodcastIndex | kSpotify,
-     "media, transcripts, chapters and the feed's own links use https", https_expected},
+     "media, transcripts, chapters and the feed's own links use https", https_expected, https_expected},
 };
 
 }  // namespace

@@ -10,44 +10,40 @@
 namespace podsmith::lint {
 namespace {
 
-void enclosure_format(Check& c) {
+void enclosure_format(Check& c, const Item& item) {
   // Spotify ingests MP3 and AAC (in MPEG-4) audio, and MP4 video.
-  static constexpr std::array<std::string_view, 8> kTypes = {"audio/mpeg", "audio/x-m4a", "audio/m4a",  "audio/mp4",
+  static constexpr std::array<std::string_view, 8> kTypes = {"audio/mpeg", "audio/x-m4a", "audio/m4a", "audio/mp4",
                                                              "audio/aac",  "audio/x-aac", "video/mp4", "video/x-m4v"};
-  for (const Item& item : c.items()) {
-    const FeedElement* e = item[kEnclosure];
-    const std::string type = ascii_lower(attr(e, "type"));
-    if (!e || type.empty()) continue;
-    bool ok = false;
-    for (std::string_view t : kTypes) ok = ok || type == t;
-    if (!ok)
-      c.report(e, "the enclosure type " + quote(attr(e, "type")) + " is not a format Spotify ingests",
-               "publish MP3 (audio/mpeg) or AAC (audio/x-m4a); Ogg, Opus, FLAC and WAV episodes are skipped");
-  }
+  const FeedElement* e = item[kEnclosure];
+  const std::string type = ascii_lower(attr(e, "type"));
+  if (!e || type.empty()) return;
+  bool ok = false;
+  for (std::string_view t : kTypes) ok = ok || type == t;
+  if (!ok)
+    c.report(e, "the enclosure type " + quote(attr(e, "type")) + " is not a format Spotify ingests",
+             "publish MP3 (audio/mpeg) or AAC (audio/x-m4a); Ogg, Opus, FLAC and WAV episodes are skipped");
 }
 
-void markup_in_title(Check& c) {
+void markup_in_title(Check& c, const FeedElement* e) {
   // Titles are plain text: Spotify and Apple show tags in them as they are.
-  auto check = [&](const FeedElement* e) {
-    const std::string_view v = value(e);
-    for (size_t i = 0; i + 1 < v.size(); ++i) {
-      const char next = v[i + 1];
-      if (v[i] == '<' && ((next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') || next == '/')) {
-        c.report(e, element_name(*e) + " " + quote(v) + " has HTML in it, which apps show as typed",
-                 "write titles as plain text");
-        return;
-      }
+  const std::string_view v = value(e);
+  for (size_t i = 0; i + 1 < v.size(); ++i) {
+    const char next = v[i + 1];
+    if (v[i] == '<' && ((next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z') || next == '/')) {
+      c.report(e, element_name(*e) + " " + quote(v) + " has HTML in it, which apps show as typed",
+               "write titles as plain text");
+      return;
     }
-  };
-  check(c.channel().child("", "title"));
-  for (const Item& item : c.items()) check(item[kTitle]);
+  }
 }
+void markup_in_title(Check& c) { markup_in_title(c, c.channel_child("", "title")); }
+void markup_in_title(Check& c, const Item& item) { markup_in_title(c, item[kTitle]); }
 
 constexpr Rule kRules[] = {
     {"spotify/enclosure-format", Severity::kWarning, kSpotify, "enclosures are MP3 or AAC audio (or MP4 video)",
-     enclosure_format},
+     nullptr, enclosure_format},
     {"spotify/markup-in-title", Severity::kWarning, kSpotify | kApple, "titles are plain text, without HTML tags",
-     markup_in_title},
+     markup_in_title, markup_in_title},
 };
 
 }  // namespace

@@ -50,6 +50,13 @@ constexpr std::string_view kXmlNs = "http://www.w3.org/XML/1998/namespace";
 // Deeper elements are dropped: no feed nests more than a handful of levels, and the
 // tree is built (and destroyed) recursively.
 constexpr int kMaxDepth = 100;
+// A hostile feed of empty elements ("<a/>" 16 million times in 64 MiB) would cost
+// gigabytes: pugixml's DOM takes about 64 bytes a node and a FeedElement 200. So a
+// feed with more tags than this is refused before parsing, and elements past the
+// second limit are dropped. A 50 MB feed of 25,000 items has about 400,000 elements
+// and a million tags (counting the HTML in its CDATA).
+constexpr size_t kMaxTags = 4'000'000;
+constexpr size_t kMaxElements = 1'000'000;
 
 std::string ascii_lower(std::string_view s) {
   std::string out(s);
@@ -86,8 +93,8 @@ std::string clean(std::string s) {
 // ---------------------------------------------------------------------------
 // Positions and problems
 
-// Offsets in the UTF-8 text to 1-based lines (LF, CRLF and CR end a line, as in
-// XML) and columns in characters. Asking in increasing order costs O(1) amortized,
+// Offsets in the UTF-8 text (below 4 GiB) to 1-based lines (LF, CRLF and CR end a
+// line, as in XML) and columns in characters. Asking in increasing order costs O(1) amortized,
 // so a feed on one 20 MB line is not quadratic.
 class LineMap {
  public:
@@ -95,15 +102,15 @@ class LineMap {
     starts_.push_back(0);
     if (std::memchr(text.data(), '\r', text.size()) == nullptr) {
       for (const char* p = text.data(); (p = static_cast<const char*>(std::memchr(p, '\n', text.data() + text.size() - p)));)
-        starts_.push_back(static_cast<size_t>(++p - text.data()));
+        starts_.push_back(static_cast<uint32_t>(++p - text.data()));
       return;
     }
     for (size_t i = 0; i < text.size(); ++i) {
       if (text[i] == '\n') {
-        starts_.push_back(i + 1);
+        starts_.push_back(static_cast<uint32_t>(i + 1));
       } else if (text[i] == '\r') {
         if (i + 1 < text.size() && text[i + 1] == '\n') ++i;
-        starts_.push_back(i + 1);
+        starts_.push_back(static_cast<uint32_t>(i + 1));
       }
     }
   }
@@ -125,7 +132,7 @@ class LineMap {
 
  private:
   std::string_view text_;
-  std::vector<size_t> starts_;
+  std::vector<uint32_t> starts_;  // the text is below 4 GiB (read_feed checks)
   size_t line_ = 0;
   size_t cursor_ = 0;
   size_t column_ = 1;
@@ -137,13 +144,18 @@ class Problems {
  public:
   explicit Problems(const std::string& source) : source_(source) {}
 
-  void add(const std::string& kind, SourcePosition at, std::string message, int cap = 20) {
+  /// Whether a problem of `kind` would be kept; counts it as dropped when not. For
+  /// callers whose message or position costs something to make.
+  bool accepts(const std::string& kind, int cap = 20) {
     Count& count = counts_[kind];
-    if (count.reported >= cap) {
-      ++count.dropped;
-      return;
-    }
-    ++count.reported;
+    if (count.reported < cap) return true;
+    ++count.dropped;
+    return false;
+  }
+
+  void add(const std::string& kind, SourcePosition at, std::string message, int cap = 20) {
+    if (!accepts(kind, cap)) return;
+    ++counts_[kind].reported;
     Error e;
     e.code = ErrorCode::kInvalidInput;
     e.message = clean(std::move(message));
@@ -228,6 +240,9 @@ struct Binding {
 };
 
 class TreeBuilder {
+  inline static const std::string kBareAmp = "bare & read as a literal &";
+  inline static const std::string kUndefinedEntity = "undefined entities kept as text";
+
  public:
   TreeBuilder(std::string_view buffer, LineMap* lines, Problems* problems)
       : buffer_(buffer), lines_(lines), problems_(problems) {}
@@ -261,7 +276,7 @@ class TreeBuilder {
     for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
       if (c.type() == pugi::node_element) ++elements;
     }
-    if (depth < kMaxDepth) out->children.reserve(elements);
+    if (depth < kMaxDepth) out->children.reserve(std::min(elements, kMaxElements - std::min(elements_, kMaxElements)));
     for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
       switch (c.type()) {
         case pugi::node_pcdata:
@@ -274,6 +289,11 @@ class TreeBuilder {
           if (depth >= kMaxDepth) {
             problems_->add("elements nested too deeply", out->at,
                            "elements nested deeper than " + std::to_string(kMaxDepth) + " levels are ignored", 1);
+            break;
+          }
+          if (++elements_ > kMaxElements) {
+            problems_->add("too many elements", out->at,
+                           "the feed has more than " + std::to_string(kMaxElements) + " elements: the rest are ignored", 1);
             break;
           }
           out->children.emplace_back();
@@ -392,8 +412,9 @@ class TreeBuilder {
       const std::string_view name = raw.substr(i + 1, end - i - 1);
       if (end >= raw.size() || raw[end] != ';' || name.empty()) {
         out += '&';
-        problems_->add("bare & read as a literal &", lines_->at(offset + i),
-                       "a bare & (not the start of an entity) is read as a literal &; write &amp;", 3);
+        if (problems_->accepts(kBareAmp, 3))
+          problems_->add(kBareAmp, lines_->at(offset + i),
+                         "a bare & (not the start of an entity) is read as a literal &; write &amp;", 3);
         continue;
       }
       if (append_entity(name, &out)) {
@@ -401,8 +422,9 @@ class TreeBuilder {
         continue;
       }
       out.append(raw.substr(i, end - i + 1));
-      problems_->add("undefined entities kept as text", lines_->at(offset + i),
-                     "&" + std::string(name) + "; is not an entity of XML or HTML: kept as text");
+      if (problems_->accepts(kUndefinedEntity))
+        problems_->add(kUndefinedEntity, lines_->at(offset + i),
+                       "&" + std::string(name) + "; is not an entity of XML or HTML: kept as text");
       i = end;
     }
     return out;
@@ -484,6 +506,7 @@ class TreeBuilder {
   LineMap* lines_;
   Problems* problems_;
   std::vector<Binding> scope_;
+  size_t elements_ = 0;
 };
 
 // ---------------------------------------------------------------------------
@@ -1053,6 +1076,24 @@ Result<FeedDocument> read_feed(std::string_view bytes, const std::string& source
 
   DecodedFeed decoded = decode_feed(bytes);
   std::string& text = decoded.utf8;
+  size_t tags = 0;
+  for (const char* p = text.data(), *end = p + text.size();
+       (p = static_cast<const char*>(std::memchr(p, '<', static_cast<size_t>(end - p)))) != nullptr; ++p)
+    ++tags;
+  if (tags > kMaxTags) {
+    Error e;
+    e.code = ErrorCode::kInvalidInput;
+    e.file = source;
+    e.message = "the feed has " + std::to_string(tags) + " tags, more than the limit of " + std::to_string(kMaxTags);
+    return e;
+  }
+  if (text.size() > UINT32_MAX) {  // only when a caller raises max_bytes past 4 GiB
+    Error e;
+    e.code = ErrorCode::kInvalidInput;
+    e.file = source;
+    e.message = "the feed is larger than 4 GiB";
+    return e;
+  }
   Problems problems(source);
   for (const std::string& note : decoded.notes) problems.add("encoding notes", {1, 1}, note);
   // XML forbids NUL and pugixml stops at one; a space keeps every offset where it was.

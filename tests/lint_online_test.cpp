@@ -49,8 +49,7 @@ std::string item(const std::string& enclosure, const std::string& length, const 
   std::string x = "    <item>\n      <title>t</title>\n      <enclosure url=\"" + enclosure + "\" length=\"" + length +
                   "\" type=\"" + type + "\"/>\n";
   if (!image.empty()) x += "      <itunes:image href=\"" + image + "\"/>\n";
-  if (!chapters.empty())
-    x += "      <podcast:chapters url=\"" + chapters + "\" type=\"application/json+chapters\"/>\n";
+  if (!chapters.empty()) x += "      <podcast:chapters url=\"" + chapters + "\" type=\"application/json+chapters\"/>\n";
   if (!transcript.empty()) x += "      <podcast:transcript url=\"" + transcript + "\" type=\"text/vtt\"/>\n";
   return x + "    </item>\n";
 }
@@ -72,7 +71,7 @@ size_t count(const std::vector<Finding>& findings, const std::string& rule, cons
 
 }  // namespace
 
-TEST_CASE("--online checks enclosures, artwork, chapters and transcripts where they are served", "[lint][online]") {
+TEST_CASE("lint --online checks enclosures, artwork, chapters and transcripts where they are served", "[lint][online]") {
   OddHttpServer odd;
   TempDir root;
   root.write("ep1.mp3", std::string(1000, 'a'));
@@ -95,8 +94,11 @@ TEST_CASE("--online checks enclosures, artwork, chapters and transcripts where t
       "<rss version=\"2.0\" xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\" "
       "xmlns:podcast=\"https://podcastindex.org/namespace/1.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\">\n"
       "  <channel>\n    <title>Online</title>\n"
-      "    <atom:link href=\"" + self + "\" rel=\"self\" type=\"application/rss+xml\"/>\n"
-      "    <itunes:image href=\"" + nginx.url("/art.jpg") + "\"/>\n" +
+      "    <atom:link href=\"" +
+      self +
+      "\" rel=\"self\" type=\"application/rss+xml\"/>\n"
+      "    <itunes:image href=\"" +
+      nginx.url("/art.jpg") + "\"/>\n" +
       item(nginx.url("/ep1.mp3"), "1000", "audio/mpeg", nginx.url("/small.png"), nginx.url("/good.json"),
            nginx.url("/good.vtt")) +
       item(nginx.url("/ep2.mp3"), "999", "audio/mpeg", nginx.url("/cmyk.jpg"), nginx.url("/bad.json"),
@@ -154,10 +156,9 @@ TEST_CASE("--online checks enclosures, artwork, chapters and transcripts where t
   }
 }
 
-TEST_CASE("--online checks that the feed's server lets directories poll it cheaply", "[lint][online]") {
+TEST_CASE("lint --online checks that the feed's server lets directories poll it cheaply", "[lint][online]") {
   OddHttpServer odd;
-  const std::string xml =
-      "<rss version=\"2.0\"><channel><title>t</title><item><title>i</title></item></channel></rss>";
+  const std::string xml = "<rss version=\"2.0\"><channel><title>t</title><item><title>i</title></item></channel></rss>";
   LintOptions options;
   options.rule_sets = {"rss"};
 

@@ -111,12 +111,10 @@ std::set<std::string> rules_of(const std::vector<Finding>& findings) {
   return out;
 }
 
-std::string describe(const std::vector<Finding>& findings) {
-  return podsmith::format_findings_text(findings);
-}
+std::string describe(const std::vector<Finding>& findings) { return podsmith::format_findings_text(findings); }
 
 struct Case {
-  std::set<std::string> expect;  // exactly these rules fire
+  std::set<std::string> expect;                            // exactly these rules fire
   std::vector<std::pair<std::string, std::string>> edits;  // replace every `first` by `second`
 };
 
@@ -148,7 +146,8 @@ const std::vector<Case>& cases() {
        {{"<enclosure url=\"https://example.org/show/ep1.mp3\" length=\"1000\" type=\"audio/mpeg\"/>", ""}}},
       {{"rss/enclosure-multiple"},
        {{"type=\"audio/mpeg\"/>",
-         "type=\"audio/mpeg\"/><enclosure url=\"https://example.org/show/ep1b.mp3\" length=\"5\" type=\"audio/mpeg\"/>"}}},
+         "type=\"audio/mpeg\"/><enclosure url=\"https://example.org/show/ep1b.mp3\" length=\"5\" "
+         "type=\"audio/mpeg\"/>"}}},
       {{"rss/enclosure-url"}, {{"url=\"https://example.org/show/ep1.mp3\" ", ""}}},
       {{"rss/enclosure-length"}, {{"length=\"1000\"", "length=\"1,000\""}}},
       {{"rss/enclosure-length"}, {{"length=\"1000\"", "length=\"0\""}}},
@@ -191,7 +190,8 @@ const std::vector<Case>& cases() {
       {{"apple/explicit-legacy"}, {{"<itunes:explicit>false", "<itunes:explicit>no"}}},
       {{"apple/owner-email-missing"}, {{"<itunes:email>podcast@example.org</itunes:email>", ""}}},
       {{"apple/owner-email-format"}, {{"<itunes:email>podcast@example.org", "<itunes:email>podcast at example.org"}}},
-      {{"apple/owner-email-format"}, {{"<itunes:email>podcast@example.org", "<itunes:email>mailto:podcast@example.org"}}},
+      {{"apple/owner-email-format"},
+       {{"<itunes:email>podcast@example.org", "<itunes:email>mailto:podcast@example.org"}}},
       {{"apple/author-missing"}, {{"<itunes:author>Example Org</itunes:author>", ""}}},
       {{"apple/type-value"}, {{">episodic<", ">weekly<"}}},
       {{"apple/serial-episode-numbers"}, {{">episodic<", ">serial<"}}},
@@ -201,9 +201,11 @@ const std::vector<Case>& cases() {
       {{"apple/surrounding-whitespace"}, {{"length=\"1000\"", "length=\" 1000\""}}},
       {{"apple/new-feed-url-placement"},
        {{"<itunes:duration>1800</itunes:duration>",
-         "<itunes:duration>1800</itunes:duration><itunes:new-feed-url>https://example.org/new.xml</itunes:new-feed-url>"}}},
+         "<itunes:duration>1800</itunes:duration><itunes:new-feed-url>https://example.org/new.xml</"
+         "itunes:new-feed-url>"}}},
       {{"apple/yes-value"},
-       {{"<itunes:type>episodic</itunes:type>", "<itunes:type>episodic</itunes:type><itunes:block>true</itunes:block>"}}},
+       {{"<itunes:type>episodic</itunes:type>",
+         "<itunes:type>episodic</itunes:type><itunes:block>true</itunes:block>"}}},
       {{"apple/enclosure-type", "spotify/enclosure-format"}, {{"audio/mpeg", "audio/mp3"}}},
       {{"apple/enclosure-extension"}, {{"show/ep1.mp3", "show/ep1.ogg"}}},
       {{"apple/enclosure-extension"}, {{"show/ep1.mp3", "show/ep1.m4a"}}},
@@ -325,7 +327,7 @@ TEST_CASE("a finding points at the element's line and column", "[lint]") {
 
 TEST_CASE("rule sets select rules; a rule in several sets runs once", "[lint]") {
   std::string xml = base_feed();
-  replace_all(&xml, "<itunes:explicit>false", "<itunes:explicit>no");  // apple+psp1
+  replace_all(&xml, "<itunes:explicit>false", "<itunes:explicit>no");                 // apple+psp1
   replace_all(&xml, "<guid isPermaLink=\"false\">ep-1</guid>", "<guid>ep-1</guid>");  // rss only
   replace_all(&xml, "audio/m4a", "audio/ogg");  // spotify/enclosure-format, apple/enclosure-type
   auto with_sets = [&](std::vector<std::string> sets) {
@@ -362,7 +364,8 @@ TEST_CASE("without a clock or a fetched URL the rules that need them stay quiet"
 }
 
 TEST_CASE("a document that is not RSS gives one finding", "[lint]") {
-  const auto findings = lint_text("<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>x</title></feed>");
+  const auto findings =
+      lint_text("<?xml version=\"1.0\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>x</title></feed>");
   REQUIRE(findings.size() == 1);
   CHECK(findings[0].rule == "rss/not-a-feed");
   CHECK(findings[0].line == 2);
@@ -412,7 +415,8 @@ TEST_CASE("the feed fixtures give the findings recorded for them", "[lint]") {
       for (const Finding& f : podsmith::lint_feed(*doc, o))
         actual += f.rule + " " + std::to_string(f.line) + ":" + std::to_string(f.column) + "\n";
     }
-    const fs::path expected_path = fs::path(source_path("tests/fixtures/lint")) / (fixture.stem().string() + ".expected");
+    const fs::path expected_path =
+        fs::path(source_path("tests/fixtures/lint")) / (fixture.stem().string() + ".expected");
     if (update) {
       std::ofstream(expected_path, std::ios::binary) << actual;
       continue;
@@ -443,8 +447,7 @@ TEST_CASE("JSON output has every finding, a summary and the unreadable feeds", "
       {"apple/explicit-value", Severity::kError, "feed.xml", 12, 5, "bad \"explicit\"", "write true"},
       {"psp1/copyright", Severity::kInfo, "feed.xml", 3, 1, "a year", ""},
   };
-  const std::vector<podsmith::Error> unreadable = {
-      {podsmith::ErrorCode::kCorrupt, "malformed", "other.xml", 4, 2}};
+  const std::vector<podsmith::Error> unreadable = {{podsmith::ErrorCode::kCorrupt, "malformed", "other.xml", 4, 2}};
   CHECK(podsmith::format_findings_json(findings, unreadable) == R"({
   "findings": [
     {
@@ -490,7 +493,8 @@ TEST_CASE("GitHub output is one workflow command per finding, escaped", "[lint]"
       {"psp1/copyright", Severity::kInfo, "feed.xml", 0, 0, "a: year", ""},
   };
   CHECK(podsmith::format_findings_github(findings) ==
-        "::error file=feeds/a%2Cb.xml,line=12,col=5,title=apple/explicit-value::100%25 wrong%0Areally%0Ahint: write true\n"
+        "::error file=feeds/a%2Cb.xml,line=12,col=5,title=apple/explicit-value::100%25 wrong%0Areally%0Ahint: write "
+        "true\n"
         "::warning file=feed.xml,line=3,title=apple/author-missing::no author\n"
         "::notice file=feed.xml,title=psp1/copyright::a: year\n");
 }

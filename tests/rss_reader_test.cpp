@@ -633,6 +633,13 @@ TEST_CASE("the reader refuses empty and oversized input before parsing", "[reade
   REQUIRE_FALSE(big);
   CHECK(big.error().code == podsmith::ErrorCode::kInvalidInput);
   CHECK_THAT(big.error().message, Catch::Contains("limit of 100"));
+  // So many tags that pugixml's DOM alone would take gigabytes.
+  std::string dense = "<rss><channel>";
+  for (int i = 0; i < 4'000'001; ++i) dense += "<a/>";
+  const auto bomb = read_feed(dense + "</channel></rss>", "dense.xml");
+  REQUIRE_FALSE(bomb);
+  CHECK(bomb.error().code == podsmith::ErrorCode::kInvalidInput);
+  CHECK_THAT(bomb.error().message, Catch::Contains("tags, more than the limit of 4000000"));
 }
 
 TEST_CASE("a readable document that is not RSS gives problems and no channel", "[reader]") {

@@ -33,7 +33,7 @@ const char* severity_name(Severity severity);
 
 /// One problem at one place in one feed.
 struct Finding {
-  std::string rule;     // "apple/explicit-value": rule set, '/', name
+  std::string rule;  // "apple/explicit-value": rule set, '/', name
   Severity severity = Severity::kError;
   std::string file;     // LintOptions::file
   int line = 0;         // 1-based; 0 when the finding is about the whole feed
@@ -73,9 +73,9 @@ struct LintOptions {
   std::optional<Timestamp> now;
 };
 
-/// Runs the offline rules on `doc` and returns their findings sorted by line and
-/// column (findings about the whole feed first). A document that is not RSS gives
-/// one finding, rss/not-a-feed. Never fails.
+/// Runs the offline rules on `doc` and returns their findings sorted by line, column
+/// and rule id (findings about the whole feed, at line 0, first). A document that is
+/// not RSS gives one finding, rss/not-a-feed. Never fails.
 std::vector<Finding> lint_feed(const FeedDocument& doc, const LintOptions& options);
 
 struct OnlineLintOptions {

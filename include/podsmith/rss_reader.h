@@ -88,7 +88,8 @@ struct ReadOptions {
 /// FeedDocument with problems and no channel. Keep the FeedDocument where it is:
 /// `channel` and `items` point into `rss`.
 ///
-/// Errors: kEmpty for no bytes or only whitespace; kInvalidInput past max_bytes;
+/// Errors: kEmpty for no bytes or only whitespace; kInvalidInput past max_bytes or
+/// past 4,000,000 tags (a bound on memory; a 50 MB feed has about a million);
 /// kCorrupt when pugixml cannot parse the XML ("bad.xml:3:18: this end tag does not
 /// match the element it closes near ..."; a truncated feed points at its end).
 ///

@@ -1,11 +1,13 @@
 // `podsmith lint FEED|URL... [--rules SETS] [--format text|json|github] [--online]
 // [--strict]`: check feeds against directory rules.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "commands.h"
@@ -65,7 +67,7 @@ void print_rules() {
     std::string sets;
     for (const std::string& s : r.sets) sets += (sets.empty() ? "" : ",") + s;
     char line[512];
-    std::snprintf(line, sizeof line, "%-38s %-7s %-30s %s%s\n", r.id.c_str(), severity_name(r.severity), sets.c_str(),
+    std::snprintf(line, sizeof line, "%-36s %-7s %-35s %s%s\n", r.id.c_str(), severity_name(r.severity), sets.c_str(),
                   r.summary.c_str(), r.online ? " (--online)" : "");
     out += line;
   }
@@ -86,28 +88,28 @@ int run_lint(const LintCommandOptions& opt) {
 
   LintOptions base;
   base.rule_sets = *sets;
-  base.now = Timestamp{std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count(),
-                       0};
+  base.now = Timestamp{
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count(), 0};
   std::vector<Finding> findings;
   std::vector<Error> unreadable;
   for (const std::string& feed : opt.feeds) {
-    auto bytes = load_feed(feed);
-    if (!bytes) {
-      unreadable.push_back(bytes.error());
+    std::string url;
+    Result<FeedDocument> parsed = [&]() -> Result<FeedDocument> {
+      auto bytes = load_feed(feed);
+      if (!bytes) return bytes.error();
+      url = bytes->url;
+      ReadOptions read;
+      read.base_url = bytes->url;
+      return read_feed(bytes->bytes, feed, read);
+    }();
+    if (!parsed) {
+      unreadable.push_back(parsed.error());
       continue;
     }
-    ReadOptions read;
-    read.base_url = bytes->url;
-    auto doc = read_feed(bytes->bytes, feed, read);
-    if (!doc) {
-      unreadable.push_back(doc.error());
-      continue;
-    }
+    auto doc = std::make_unique<FeedDocument>(std::move(*parsed));
     LintOptions options = base;
     options.file = feed;
-    options.fetched_from = bytes->url;
+    options.fetched_from = url;
     std::vector<Finding> found = lint_feed(*doc, options);
     if (opt.online) {
       std::unique_ptr<Progress> progress;
@@ -121,10 +123,15 @@ int run_lint(const LintCommandOptions& opt) {
       if (progress) progress->finish();
       found.insert(found.end(), more.begin(), more.end());
       std::stable_sort(found.begin(), found.end(), [](const Finding& a, const Finding& b) {
-        return a.line != b.line ? a.line < b.line : a.column < b.column;
+        return std::tie(a.line, a.column, a.rule) < std::tie(b.line, b.column, b.rule);
       });
     }
     findings.insert(findings.end(), found.begin(), found.end());
+    // The last feed's tree (a 20 MB feed is some 200,000 elements) is left for the
+    // system to reclaim at exit, all at once, instead of being freed element by
+    // element: a tenth of the run on a big feed (clang's -disable-free, for the same
+    // reason).
+    if (&feed == &opt.feeds.back()) static_cast<void>(doc.release());
   }
 
   size_t errors = 0, warnings = 0, infos = 0;

@@ -31,11 +31,13 @@ TEST_CASE("podsmith lint prints findings like a compiler and exits 1 on errors",
   const auto r = run_podsmith({"lint", bad});
   INFO(r.out << r.err);
   CHECK(r.exit_code == 1);
-  CHECK(r.out == bad + ":3:3: warning[apple/author-missing]: the channel has no <itunes:author>\n"
-                       "  hint: name the person, group or network behind the show in <itunes:author>\n" +
-                     bad + ":11:5: error[apple/explicit-value]: <itunes:explicit> is \"maybe\", neither true nor false\n"
-                           "  hint: write true or false; Apple reads nothing else\n"
-                           "1 error, 1 warning, 0 infos in 1 feed\n");
+  CHECK(r.out == bad +
+                     ":3:3: warning[apple/author-missing]: the channel has no <itunes:author>\n"
+                     "  hint: name the person, group or network behind the show in <itunes:author>\n" +
+                     bad +
+                     ":11:5: error[apple/explicit-value]: <itunes:explicit> is \"maybe\", neither true nor false\n"
+                     "  hint: write true or false; Apple reads nothing else\n"
+                     "1 error, 1 warning, 0 infos in 1 feed\n");
   CHECK(r.out.find('\033') == std::string::npos);  // NO_COLOR (and not a terminal)
 }
 
@@ -47,7 +49,8 @@ TEST_CASE("podsmith lint allows warnings unless --strict", "[lint][cli]") {
 
 TEST_CASE("podsmith lint exits 2 when a feed cannot be read, and still lints the others", "[lint][cli]") {
   TempDir dir;
-  const std::string broken = dir.write("broken.xml", "<?xml version=\"1.0\"?>\n<rss><channel><title>x</chanel></rss>\n");
+  const std::string broken =
+      dir.write("broken.xml", "<?xml version=\"1.0\"?>\n<rss><channel><title>x</chanel></rss>\n");
   const auto r = run_podsmith({"lint", fixture("bad.xml"), broken, (dir.path() / "missing.xml").string()});
   INFO(r.out << r.err);
   CHECK(r.exit_code == 2);
@@ -106,4 +109,23 @@ TEST_CASE("podsmith lint fetches a feed from a URL and checks its self link agai
   const auto missing = run_podsmith({"lint", nginx.url("/nothing.xml")});
   CHECK(missing.exit_code == 2);
   CHECK(missing.err.find("404") != std::string::npos);
+}
+
+TEST_CASE("podsmith lint --online fetches what the feed points to", "[lint][cli][online]") {
+  TempDir root;
+  podsmith::test::NginxServer nginx(root.path());
+  root.write("ep1.mp3", std::string(1000, 'a'));
+  std::string feed = read_file(fixture("good.xml"));
+  const std::string enclosure = "https://example.org/show/ep1.mp3\" length=\"1000\"";
+  feed.replace(feed.find(enclosure), enclosure.size(), nginx.url("/ep1.mp3") + "\" length=\"999\"");
+  const std::string art = "https://example.org/show/art.jpg";
+  feed.replace(feed.find(art), art.size(), nginx.url("/art.jpg"));  // not there: 404
+  root.write("feed.xml", feed);
+  const auto r = run_podsmith({"lint", "--online", "--rules", "apple", nginx.url("/feed.xml")});
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("error[apple/enclosure-length-match]: the enclosure \"" + nginx.url("/ep1.mp3") +
+                   "\" is 1000 bytes but length says 999") != std::string::npos);
+  CHECK(r.out.find("error[apple/artwork-reachable]: the artwork \"" + nginx.url("/art.jpg") +
+                   "\": the request was answered HTTP 404") != std::string::npos);
 }
