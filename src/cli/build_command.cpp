@@ -4,7 +4,13 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
+#include <algorithm>
+#include <filesystem>
+
 #include "podsmith/build.h"
+#include "podsmith/file_io.h"
+#include "podsmith/lint.h"
+#include "podsmith/rss_reader.h"
 #include "terminal.h"
 
 namespace podsmith::cli {
@@ -15,7 +21,32 @@ struct BuildCommandOptions {
   BuildOptions build;
   bool no_cache = false;
   bool json = false;
+  bool lint = false;
 };
+
+// `build --lint`: the rules `podsmith lint` runs, on each feed just written.
+// Returns whether any finding is an error.
+bool lint_built(const BuildCommandOptions& opt, const BuildReport& report) {
+  bool errors = false;
+  for (const Show& show : report.shows) {
+    const std::string path = (std::filesystem::path(opt.root) / ("feeds/" + show.name + ".xml")).string();
+    auto bytes = read_file(path);
+    if (!bytes) continue;  // a dry run wrote nothing
+    auto doc = read_feed(*bytes, path);
+    if (!doc) {
+      print_error(doc.error());
+      errors = true;
+      continue;
+    }
+    LintOptions options;
+    options.file = "feeds/" + show.name + ".xml";
+    const std::vector<Finding> findings = lint_feed(*doc, options);
+    std::fputs(format_findings_text(findings, false).c_str(), stderr);
+    errors = errors || std::any_of(findings.begin(), findings.end(),
+                                   [](const Finding& f) { return f.severity == Severity::kError; });
+  }
+  return errors;
+}
 
 const char* status_name(WriteStatus s) {
   switch (s) {
@@ -62,6 +93,7 @@ int run_build(BuildCommandOptions opt) {
     std::fprintf(stderr, "build failed: %zu error%s; nothing was written\n", report.errors.size(),
                  report.errors.size() == 1 ? "" : "s");
   }
+  if (report.errors.empty() && opt.lint && lint_built(opt, report)) return kExitFailed;
   return report.errors.empty() ? kExitOk : kExitFailed;
 }
 
@@ -83,6 +115,7 @@ void setup_build(CLI::App& app, int* exit_code) {
   sub->add_flag("-n,--dry-run", opt->build.dry_run, "Report what would change; write nothing");
   sub->add_flag("--no-cache", opt->no_cache, "Probe every media file again");
   sub->add_flag("--json", opt->json, "Print the report as JSON");
+  sub->add_flag("--lint", opt->lint, "Then lint each feed with every rule set (exit 1 on an error finding)");
   sub->add_option("-j,--jobs", opt->build.jobs, "Media probed at once (default: one per core)");
   sub->add_option("-C,--root", opt->root, "The workspace's root (default: here)")->type_name("DIR");
   sub->callback([opt, exit_code] { *exit_code = run_build(*opt); });

@@ -106,3 +106,26 @@ TEST_CASE("podsmith build reports errors as file:line:column and exits 1") {
   CHECK(r.err.rfind("media/ep1.md:3:8: error: date is not a TOML datetime", 0) == 0);
   CHECK_FALSE(fs::exists(dir.path() / "feeds/show.xml"));
 }
+
+TEST_CASE("podsmith build --lint runs the lint rules on the feeds it wrote") {
+  RunOptions here;
+  TempDir dir;
+  podsmith::test::make_tiny_workspace(dir.path());
+  here.cwd = dir.path().string();
+  // The tiny show has no artwork, which Apple requires.
+  const auto r = run_podsmith({"build", "--lint"}, here);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("feeds/show.xml:") != std::string::npos);
+  CHECK(r.err.find("error[apple/") != std::string::npos);
+  CHECK(fs::exists(dir.path() / "feeds/show.xml"));  // lint reads what build wrote
+  // The example workspace lints clean.
+  RunOptions example;
+  TempDir copy;
+  fs::create_directories(copy.path() / "feeds");
+  fs::copy_file(source_path("feeds/channel8.toml"), copy.path() / "feeds/channel8.toml");
+  podsmith::test::copy_tree(source_path("media"), (copy.path() / "media").string());
+  example.cwd = copy.path().string();
+  const auto clean = run_podsmith({"build", "--lint"}, example);
+  CAPTURE(clean.err);
+  CHECK(clean.exit_code == 0);
+}
