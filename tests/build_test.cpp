@@ -1,6 +1,7 @@
 #include "podsmith/build.h"
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 
@@ -47,8 +48,17 @@ TEST_CASE("build writes a feed and leaves files whose bytes would not change alo
 
   const auto second = build_workspace(dir.path().string());
   REQUIRE(second.errors.empty());
-  CHECK(second.outputs[0].status == WriteStatus::kUnchanged);
-  CHECK(second.probed == 0);  // from the cache
+  CHECK(second.up_to_date);  // nothing changed: nothing loaded or written
+  CHECK(second.outputs.empty());
+
+  // A sidecar saved again with the same bytes: a real rebuild, same output bytes.
+  fs::last_write_time(dir.path() / "media/ep1.md", fs::last_write_time(feed) + std::chrono::seconds(5));
+  const auto third = build_workspace(dir.path().string());
+  REQUIRE(third.errors.empty());
+  CHECK_FALSE(third.up_to_date);
+  REQUIRE(third.outputs.size() == 1);
+  CHECK(third.outputs[0].status == WriteStatus::kUnchanged);
+  CHECK(third.probed == 0);  // from the probe cache
   CHECK(fs::last_write_time(feed) == mtime);
   CHECK(read_file(feed.string()) == bytes);
 }

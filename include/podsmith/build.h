@@ -19,6 +19,9 @@ struct BuildOptions {
   std::string feed;         // build only this feed (its name); default: every feed
   bool dry_run = false;     // compute and report, write nothing (not even the cache)
   bool use_cache = true;    // read and update .podsmith/probe-cache.json
+  bool skip_unchanged = true;  // skip the whole build when no file under feeds/ or media/
+                               // changed since the last clean build (by path, size and
+                               // mtime, as make does; .podsmith/build-stamp)
   unsigned jobs = 0;        // probe threads; 0: one per core
 };
 
@@ -33,6 +36,8 @@ struct BuildReport {
   std::vector<BuildOutput> outputs;
   std::vector<Show> shows;        // the feeds as built (episodes newest first)
   size_t probed = 0;              // media files probed (not found in the cache)
+  bool up_to_date = false;        // nothing changed since the last build: nothing was
+                                  // loaded, rendered or written; `shows` is empty
 };
 
 /// Builds the workspace at `root`. Problems in the input are errors in the

@@ -59,6 +59,7 @@ const char* status_name(WriteStatus s) {
 
 int run_build(BuildCommandOptions opt) {
   opt.build.use_cache = !opt.no_cache;
+  opt.build.skip_unchanged = !opt.lint;  // lint needs the feeds loaded
   const BuildReport report = build_workspace(opt.root, opt.build);
   for (const Error& w : report.warnings) print_warning(w.file, w.message);
   for (const Error& e : report.errors) print_error(e);
@@ -78,7 +79,10 @@ int run_build(BuildCommandOptions opt) {
     j["warnings"] = nlohmann::ordered_json::array();
     for (const Error& w : report.warnings) j["warnings"].push_back(w.to_string());
     j["probed"] = report.probed;
+    j["up_to_date"] = report.up_to_date;
     std::printf("%s\n", j.dump(2).c_str());
+  } else if (report.up_to_date) {
+    std::printf("up to date: no file under feeds/ or media/ changed since the last build\n");
   } else if (report.errors.empty()) {
     for (const BuildOutput& o : report.outputs)
       if (o.status != WriteStatus::kUnchanged)
