@@ -3,9 +3,13 @@
 #include "podsmith/http_client.h"
 
 #include <curl/curl.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <exception>
@@ -52,6 +56,10 @@ struct Transfer {
   const HttpRequest* request = nullptr;
   const HttpOptions* options = nullptr;
   bool progress_bytes = false;  // call options->progress with bytes (http_fetch)
+  size_t index = 0;             // position in the caller's list, for upload_progress
+
+  std::FILE* upload = nullptr;  // request->body_file, open during an attempt
+  std::string start_error;      // why the attempt could not start
 
   CURL* easy = nullptr;
   curl_slist* header_list = nullptr;
@@ -64,6 +72,7 @@ struct Transfer {
   bool too_large = false;
   curl_off_t reported_now = -1;
   curl_off_t reported_total = -1;
+  curl_off_t reported_sent = -1;
   std::exception_ptr callback_error;
 
   int attempts = 0;
@@ -80,6 +89,8 @@ struct Transfer {
     easy = nullptr;
     curl_slist_free_all(header_list);
     header_list = nullptr;
+    if (upload) std::fclose(upload);
+    upload = nullptr;
   }
 };
 
@@ -131,14 +142,31 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
   return length;
 }
 
-int on_progress(void* user, curl_off_t dl_total, curl_off_t dl_now, curl_off_t, curl_off_t) {
+size_t on_read(char* buffer, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
-  if (!t->progress_bytes || !t->options->progress) return 0;
-  if (dl_now == t->reported_now && dl_total == t->reported_total) return 0;
-  t->reported_now = dl_now;
-  t->reported_total = dl_total;
+  const size_t n = std::fread(buffer, 1, size * count, t->upload);
+  return n == 0 && std::ferror(t->upload) ? CURL_READFUNC_ABORT : n;
+}
+
+// curl rewinds the body when it must send it again (authentication, a redirect).
+int on_seek(void* user, curl_off_t offset, int origin) {
+  auto* t = static_cast<Transfer*>(user);
+  return fseeko(t->upload, static_cast<off_t>(offset), origin) == 0 ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_FAIL;
+}
+
+int on_progress(void* user, curl_off_t dl_total, curl_off_t dl_now, curl_off_t ul_total, curl_off_t ul_now) {
+  auto* t = static_cast<Transfer*>(user);
   try {
-    t->options->progress(static_cast<int64_t>(dl_now), static_cast<int64_t>(dl_total));
+    const HttpOptions& o = *t->options;
+    if (o.upload_progress && ul_total > 0 && ul_now != t->reported_sent) {
+      t->reported_sent = ul_now;
+      o.upload_progress(t->index, static_cast<int64_t>(ul_now), static_cast<int64_t>(ul_total));
+    }
+    if (!t->progress_bytes || !o.progress) return 0;
+    if (dl_now == t->reported_now && dl_total == t->reported_total) return 0;
+    t->reported_now = dl_now;
+    t->reported_total = dl_total;
+    o.progress(static_cast<int64_t>(dl_now), static_cast<int64_t>(dl_total));
   } catch (...) {
     // An exception must not cross libcurl's C frames: stop, and rethrow later.
     t->callback_error = std::current_exception();
@@ -196,15 +224,28 @@ bool start_attempt(Transfer& t) {
   t.headers.clear();
   t.location.clear();
   t.too_large = false;
-  t.reported_now = t.reported_total = -1;
+  t.reported_now = t.reported_total = t.reported_sent = -1;
   t.errbuf[0] = '\0';
+  t.start_error.clear();
   ++t.attempts;
+
+  const HttpRequest& r = *t.request;
+  const HttpOptions& o = *t.options;
+  curl_off_t upload_size = -1;
+  if (!r.body_file.empty()) {
+    t.upload = std::fopen(r.body_file.c_str(), "rb");
+    struct stat st {};
+    if (!t.upload || fstat(fileno(t.upload), &st) != 0 || !S_ISREG(st.st_mode)) {
+      t.start_error = "cannot read " + r.body_file + ": " +
+                      (t.upload ? std::string("not a regular file") : std::string(std::strerror(errno)));
+      return false;
+    }
+    upload_size = static_cast<curl_off_t>(st.st_size);
+  }
 
   t.easy = curl_easy_init();
   if (!t.easy) return false;
   CURL* e = t.easy;
-  const HttpRequest& r = *t.request;
-  const HttpOptions& o = *t.options;
 
   curl_easy_setopt(e, CURLOPT_URL, r.url.c_str());
   // Only http and https, also after a redirect: never file:, ftp:, scp:, ...
@@ -231,10 +272,30 @@ bool start_attempt(Transfer& t) {
   curl_easy_setopt(e, CURLOPT_XFERINFODATA, &t);
   curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
   curl_easy_setopt(e, CURLOPT_PRIVATE, &t);
+  if (!r.user.empty()) {
+    curl_easy_setopt(e, CURLOPT_USERNAME, r.user.c_str());
+    curl_easy_setopt(e, CURLOPT_PASSWORD, r.password.c_str());
+  }
+  if (!r.aws_sigv4.empty()) curl_easy_setopt(e, CURLOPT_AWS_SIGV4, r.aws_sigv4.c_str());
+  if (o.use_netrc) {
+    curl_easy_setopt(e, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_OPTIONAL));
+    const char* from_env = std::getenv("NETRC");
+    const std::string file = !o.netrc_file.empty() ? o.netrc_file : from_env ? from_env : "";
+    if (!file.empty()) curl_easy_setopt(e, CURLOPT_NETRC_FILE, file.c_str());
+  }
 
   const std::string method = r.method.empty() ? std::string("GET") : r.method;
-  const bool with_body = !r.body.empty();
-  if (method == "HEAD") {
+  const bool with_body = !r.body.empty() || t.upload;
+  if (t.upload) {
+    // CURLOPT_UPLOAD sends a PUT; CUSTOMREQUEST below names another method.
+    curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, upload_size);
+    curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
+    curl_easy_setopt(e, CURLOPT_READDATA, &t);
+    curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, on_seek);
+    curl_easy_setopt(e, CURLOPT_SEEKDATA, &t);
+    if (method != "PUT") curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method.c_str());
+  } else if (method == "HEAD") {
     curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
   } else if (method == "GET" && !with_body) {
     curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);
@@ -245,7 +306,7 @@ bool start_attempt(Transfer& t) {
     // is right for PUT and DELETE.
     curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method.c_str());
   }
-  if (with_body || method == "POST") {
+  if (!t.upload && (with_body || method == "POST")) {
     curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
     curl_easy_setopt(e, CURLOPT_POSTFIELDS, r.body.data());
   }
@@ -462,7 +523,8 @@ void run(std::vector<std::unique_ptr<Transfer>>& transfers, int parallel, const 
       }
       it = waiting.erase(it);
       if (!start_attempt(t) || curl_multi_add_handle(holder.multi, t.easy) != CURLM_OK) {
-        t.result = make_error(ErrorCode::kUnreadable, t.request->url, "libcurl could not start the transfer");
+        t.result = make_error(ErrorCode::kUnreadable, t.request->url,
+                              t.start_error.empty() ? "libcurl could not start the transfer" : t.start_error);
         t.release();
         done();
         continue;
@@ -545,7 +607,10 @@ std::vector<Result<HttpResponse>> http_fetch_all(const std::vector<HttpRequest>&
                                                  const HttpOptions& options, int parallel) {
   std::vector<std::unique_ptr<Transfer>> transfers;
   transfers.reserve(requests.size());
-  for (const HttpRequest& request : requests) transfers.push_back(make_transfer(request, options));
+  for (const HttpRequest& request : requests) {
+    transfers.push_back(make_transfer(request, options));
+    transfers.back()->index = transfers.size() - 1;
+  }
   run(transfers, parallel, options, /*progress_per_request=*/true);
   std::vector<Result<HttpResponse>> results;
   results.reserve(transfers.size());

@@ -23,6 +23,15 @@ namespace podsmith {
 namespace lint {
 namespace {
 
+HttpRequest request(std::string method, std::string url,
+                    std::vector<std::pair<std::string, std::string>> headers = {}) {
+  HttpRequest r;
+  r.method = std::move(method);
+  r.url = std::move(url);
+  r.headers = std::move(headers);
+  return r;
+}
+
 constexpr Rule kRules[] = {
     {"apple/enclosure-reachable", Severity::kError, kApple | kPsp1 | kSpotify,
      "each enclosure answers a HEAD request with 2xx", nullptr, nullptr},
@@ -243,8 +252,8 @@ class OnlineCheck {
   void check_enclosures() {
     std::vector<HttpRequest> requests;
     for (const Target& t : enclosures_.list()) {
-      requests.push_back(HttpRequest{"HEAD", t.url, {}, {}});
-      requests.push_back(HttpRequest{"GET", t.url, {{"Range", "bytes=0-1"}}, {}});
+      requests.push_back(request("HEAD", t.url));
+      requests.push_back(request("GET", t.url, {{"Range", "bytes=0-1"}}));
     }
     const auto results = fetch(requests, kRangeRoundMaxBytes, false);
     for (size_t i = 0; i < enclosures_.list().size(); ++i)
@@ -299,10 +308,10 @@ class OnlineCheck {
     std::vector<HttpRequest> requests;
     for (const Target& t : artwork_.list())
       requests.push_back(
-          HttpRequest{"GET", t.url, {{"Range", "bytes=0-" + std::to_string(kArtworkHeadBytes - 1)}}, {}});
-    for (const Target& t : chapters_.list()) requests.push_back(HttpRequest{"GET", t.url, {}, {}});
-    for (const Target& t : transcripts_.list()) requests.push_back(HttpRequest{"GET", t.url, {}, {}});
-    if (!feed_url_.empty()) requests.push_back(HttpRequest{"GET", feed_url_, {}, {}});
+          request("GET", t.url, {{"Range", "bytes=0-" + std::to_string(kArtworkHeadBytes - 1)}}));
+    for (const Target& t : chapters_.list()) requests.push_back(request("GET", t.url));
+    for (const Target& t : transcripts_.list()) requests.push_back(request("GET", t.url));
+    if (!feed_url_.empty()) requests.push_back(request("GET", feed_url_));
     const auto results = fetch(requests, HttpOptions{}.max_body_bytes, true);
     size_t i = 0;
     for (const Target& t : artwork_.list()) check_artwork(t, results[i++]);
@@ -403,7 +412,7 @@ class OnlineCheck {
              "directories poll feeds often; validators let them ask \"has it changed?\" for free");
       return;
     }
-    HttpRequest conditional{"GET", feed_url_, {}, {}};
+    HttpRequest conditional = request("GET", feed_url_);
     if (etag) conditional.headers.emplace_back("If-None-Match", *etag);
     if (modified) conditional.headers.emplace_back("If-Modified-Since", *modified);
     const auto results = fetch({conditional}, HttpOptions{}.max_body_bytes, true);

@@ -124,6 +124,72 @@ TEST_CASE("http_fetch sends the method, headers and body it is given", "[http]")
   CHECK(nlohmann::json::parse(fetch_ok(del).body)["method"] == "DELETE");
 }
 
+TEST_CASE("http_fetch streams a file as the body, with credentials and upload progress", "[http]") {
+  podsmith::test::TempDir dir;
+  std::string bytes(2 * 1024 * 1024 + 17, '\0');
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>('a' + i % 26);
+  const std::string file = dir.write("episode.mp3", bytes);
+
+  HttpRequest put = get(odd().url("/echo"));
+  put.method = "PUT";
+  put.body_file = file;
+  put.user = "producer";
+  put.password = "s3cret:with colon";
+  put.headers = {{"Content-Type", "audio/mpeg"}};
+  HttpOptions options = fast();
+  std::vector<std::pair<size_t, int64_t>> seen;
+  options.upload_progress = [&](size_t index, int64_t sent, int64_t total) {
+    CHECK(total == static_cast<int64_t>(bytes.size()));
+    seen.emplace_back(index, sent);
+  };
+  auto echo = nlohmann::json::parse(fetch_ok(put, options).body);
+  CHECK(echo["method"] == "PUT");
+  CHECK(echo["body"] == bytes);
+  CHECK(echo["headers"]["content-type"] == "audio/mpeg");
+  CHECK(echo["headers"]["content-length"] == std::to_string(bytes.size()));
+  // "producer:s3cret:with colon" in base64.
+  CHECK(echo["headers"]["authorization"] == "Basic cHJvZHVjZXI6czNjcmV0OndpdGggY29sb24=");
+  REQUIRE_FALSE(seen.empty());
+  CHECK(seen.back() == std::pair<size_t, int64_t>{0, static_cast<int64_t>(bytes.size())});
+
+  // Another method with a file body, in a batch: the index names the request.
+  HttpRequest post = put;
+  post.method = "POST";
+  post.user.clear();
+  std::vector<HttpRequest> batch = {get(odd().url("/hello")), post};
+  seen.clear();
+  auto results = http_fetch_all(batch, options);
+  REQUIRE(results[1]);
+  auto post_echo = nlohmann::json::parse(results[1]->body);
+  CHECK(post_echo["method"] == "POST");
+  CHECK(post_echo["body"].get<std::string>().size() == bytes.size());
+  CHECK_FALSE(post_echo["headers"].contains("authorization"));
+  REQUIRE_FALSE(seen.empty());
+  CHECK(seen.back().first == 1);
+}
+
+TEST_CASE("a body file that cannot be read fails the request with its name", "[http]") {
+  HttpRequest put = get(odd().url("/echo"));
+  put.method = "PUT";
+  put.body_file = "/nonexistent/episode.mp3";
+  const std::string message = fetch_error(put);
+  CHECK(message.find("/nonexistent/episode.mp3") != std::string::npos);
+  CHECK(message.find("No such file") != std::string::npos);
+}
+
+TEST_CASE("credentials from a netrc file are used only when asked for", "[http]") {
+  podsmith::test::TempDir dir;
+  const std::string netrc = dir.write("netrc", "machine 127.0.0.1 login netrc-user password netrc-pass\n");
+  HttpOptions options = fast();
+  options.netrc_file = netrc;
+  auto without = nlohmann::json::parse(fetch_ok(get(odd().url("/echo")), options).body);
+  CHECK_FALSE(without["headers"].contains("authorization"));
+  options.use_netrc = true;
+  auto with = nlohmann::json::parse(fetch_ok(get(odd().url("/echo")), options).body);
+  // "netrc-user:netrc-pass" in base64.
+  CHECK(with["headers"]["authorization"] == "Basic bmV0cmMtdXNlcjpuZXRyYy1wYXNz");
+}
+
 TEST_CASE("a header that would smuggle in another is refused before sending", "[http]") {
   struct Case {
     std::string name;

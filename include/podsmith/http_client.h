@@ -35,6 +35,19 @@ struct HttpRequest {
   /// Sent when not empty. With POST and no Content-Type header, curl sends
   /// application/x-www-form-urlencoded; with other methods, none.
   std::string body;
+  /// A local file sent as the body instead (uploads of any size: read as it is
+  /// sent, reopened for each attempt). Without a Content-Type header none is sent.
+  std::string body_file;
+  /// Credentials sent with HTTP basic authentication, or signed (aws_sigv4). They
+  /// never appear in an error message. Empty user: none (user info in the URL, or
+  /// the netrc file with HttpOptions::use_netrc, still apply).
+  std::string user;
+  std::string password;
+  /// Sign the request with AWS Signature Version 4 instead of basic
+  /// authentication: "aws:amz:REGION:SERVICE" (libcurl's CURLOPT_AWS_SIGV4), with
+  /// user = access key id and password = secret key. Headers given here that start
+  /// with x-amz- are signed too.
+  std::string aws_sigv4;
 };
 
 struct HttpResponse {
@@ -87,6 +100,15 @@ struct HttpOptions {
   /// PEM file of certificate authorities to trust instead of the system's, for a
   /// private CA (and tests). Verification stays on. Default empty: the system's.
   std::string ca_file;
+  /// Look up credentials for the URL's host in a netrc file when the request
+  /// carries none: `netrc_file`, or else $NETRC, or else ~/.netrc. Default false.
+  bool use_netrc = false;
+  std::string netrc_file;
+  /// Called as request bodies are sent (body or body_file) with (index of the
+  /// request: its position in http_fetch_all's list, 0 for http_fetch; bytes sent
+  /// so far in this attempt; bytes to send). Called on the calling thread; an
+  /// exception it throws stops every transfer of the call and propagates.
+  std::function<void(size_t index, int64_t sent, int64_t total)> upload_progress;
   /// http_fetch calls it as the body arrives with (bytes received, bytes expected
   /// or 0 when unknown; both as sent, before decoding); http_fetch_all with (requests finished, requests in
   /// all) after each one. Called on the calling thread; an exception it throws
