@@ -2,6 +2,7 @@
 #include "podsmith/workspace.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -24,6 +25,10 @@ const std::vector<std::string> kFeedKeys = {
     "person",  "license",     "license_url", "medium",   "update_frequency", "update_rrule", "hub",
     "keywords", "updated",    "publish"};
 const std::vector<std::string> kOwnerKeys = {"name", "email"};
+const std::vector<std::string> kPublishKeys = {
+    "target",  "known_hosts", "host_key_sha256", "webdav",        "endpoint",          "region",
+    "public_read", "ca_file", "credentials",     "verify_public", "websub",            "podcast_index",
+    "podcast_index_url", "podping", "podping_url"};
 const std::vector<std::string> kFundingKeys = {"url", "text"};
 const std::vector<std::string> kPersonKeys = {"name", "role", "group", "href", "img"};
 const std::vector<std::string> kSidecarKeys = {
@@ -309,6 +314,60 @@ std::string read_whole_file(const fs::path& path, std::optional<Error>* error, c
   return s.str();
 }
 
+bool is_env_name(std::string_view s) {
+  return !s.empty() && !std::isdigit(static_cast<unsigned char>(s[0])) &&
+         std::all_of(s.begin(), s.end(), [](char c) {
+           return std::isupper(static_cast<unsigned char>(c)) || std::isdigit(static_cast<unsigned char>(c)) || c == '_';
+         });
+}
+
+// Reads [publish]; the first problem is in r.error().
+PublishSettings read_publish_into(TableReader& r) {
+  r.check_keys(kPublishKeys);
+  PublishSettings p;
+  p.target = r.string("target");
+  const size_t scheme_end = p.target.find("://");
+  const std::string scheme = scheme_end == std::string::npos ? "" : p.target.substr(0, scheme_end);
+  const std::string after = scheme_end == std::string::npos ? "" : p.target.substr(scheme_end + 3);
+  const std::string authority = after.substr(0, after.find('/'));
+  if (p.target.empty()) {
+    r.fail_at("target", "publish needs a target, like target = \"sftp://example.org/var/www/podcast\"");
+  } else if (scheme != "sftp" && scheme != "ftp" && scheme != "ftps" && scheme != "http" && scheme != "https" &&
+             scheme != "s3") {
+    r.fail_at("target", "target must be an sftp://, ftp://, ftps://, http://, https:// or s3:// URL");
+  } else if (authority.empty()) {
+    r.fail_at("target", "target names no host (or bucket)");
+  } else if (authority.find(':') != std::string::npos && authority.find('@') != std::string::npos &&
+             authority.find(':') < authority.find('@')) {
+    // A password in a committed file is how credentials leak.
+    r.fail_at("target", "target holds a password: remove it and set " + std::string("PODSMITH_PASSWORD") +
+                            " (or the prefix given by credentials) in the environment, or use a netrc file");
+  }
+  p.known_hosts = r.string("known_hosts");
+  p.host_key_sha256 = r.string("host_key_sha256");
+  if (p.host_key_sha256.rfind("SHA256:", 0) == 0) p.host_key_sha256.erase(0, 7);
+  while (!p.host_key_sha256.empty() && p.host_key_sha256.back() == '=') p.host_key_sha256.pop_back();
+  p.webdav = r.boolean("webdav").value_or(true);
+  p.endpoint = r.string("endpoint");
+  if (!p.endpoint.empty() && !is_url(p.endpoint)) r.fail_at("endpoint", "endpoint must be an http or https URL");
+  if (const std::string region = r.string("region"); !region.empty()) p.region = region;
+  p.public_read = r.boolean("public_read").value_or(false);
+  p.ca_file = r.string("ca_file");
+  if (const std::string prefix = r.string("credentials"); !prefix.empty()) p.credentials = prefix;
+  if (!is_env_name(p.credentials))
+    r.fail_at("credentials", "credentials is the prefix of environment variables (like \"PODSMITH\"): "
+                             "upper-case letters, digits and _ only");
+  p.verify_public = r.boolean("verify_public").value_or(true);
+  p.websub = r.boolean("websub").value_or(true);
+  p.podcast_index = r.boolean("podcast_index").value_or(false);
+  if (const std::string url = r.string("podcast_index_url"); !url.empty()) p.podcast_index_url = url;
+  if (!is_url(p.podcast_index_url)) r.fail_at("podcast_index_url", "podcast_index_url must be an http or https URL");
+  p.podping = r.boolean("podping").value_or(false);
+  if (const std::string url = r.string("podping_url"); !url.empty()) p.podping_url = url;
+  if (!is_url(p.podping_url)) r.fail_at("podping_url", "podping_url must be an http or https URL");
+  return p;
+}
+
 }  // namespace
 
 const std::vector<std::string>& media_extensions() {
@@ -394,6 +453,15 @@ Result<FeedSource> parse_feed(std::string_view text, const std::string& file) {
   s.update_frequency = r.string("update_frequency");
   s.update_rrule = r.string("update_rrule");
   s.websub_hub = r.string("hub");
+  if (const toml::node* publish = r.node("publish")) {
+    if (const auto* t = publish->as_table()) {
+      TableReader p(*t, file, 0, " in publish");
+      feed.publish = read_publish_into(p);
+      r.adopt(p.error());
+    } else {
+      r.fail(publish->source(), "publish must be a table: [publish] with target = \"sftp://...\"");
+    }
+  }
   s.keywords = r.string("keywords");
   s.updated = r.datetime("updated");
   if (s.title.empty() && !r.error()) r.fail(table.source(), "title is required");

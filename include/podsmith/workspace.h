@@ -14,12 +14,53 @@
 
 namespace podsmith {
 
+/// The feed's [publish] table: where `podsmith publish` uploads the workspace
+/// root and whom it tells. It holds no secret: credentials come from the
+/// environment or the user's netrc only (see publish.h).
+struct PublishSettings {
+  /// sftp://host[:port]/path, ftp://host[:port]/path, ftps://... (explicit TLS),
+  /// http(s)://... (WebDAV or plain PUT), or s3://bucket[/prefix]. The workspace
+  /// root maps to it: media/x.mp3 goes to TARGET/media/x.mp3. A user name in it
+  /// is allowed; a password is refused.
+  std::string target;
+  /// SFTP: the known_hosts file the server's key must be in. Default
+  /// ~/.ssh/known_hosts.
+  std::string known_hosts;
+  /// SFTP: the server key's SHA-256 fingerprint, base64, as `ssh-keygen -l` prints
+  /// it after "SHA256:". When set, it is the only key accepted.
+  std::string host_key_sha256;
+  /// http(s) targets: true (the default) for WebDAV (MKCOL the collections, PUT
+  /// to a temporary name, MOVE over the target); false for a plain PUT server.
+  bool webdav = true;
+  /// S3: the endpoint of an S3-compatible store ("https://ACCOUNT.r2.cloudflarestorage.com");
+  /// empty: AWS (https://BUCKET.s3.REGION.amazonaws.com).
+  std::string endpoint;
+  std::string region = "us-east-1";  // S3: the signing region
+  bool public_read = false;          // S3: send x-amz-acl: public-read
+  /// A PEM file of certificate authorities to trust instead of the system's
+  /// (workspace-relative or absolute), for a server with a private CA.
+  std::string ca_file;
+  /// The prefix of the environment variables with the credentials:
+  /// PREFIX_USER, PREFIX_PASSWORD, PREFIX_SSH_KEY, PREFIX_SSH_KEY_PASSPHRASE.
+  /// Default "PODSMITH".
+  std::string credentials = "PODSMITH";
+  /// After uploading, HEAD and Range-request each new enclosure through the
+  /// public base_url. Default true.
+  bool verify_public = true;
+  bool websub = true;          // POST to the WebSub hub the feed names
+  bool podcast_index = false;  // GET the Podcast Index's pubnotify
+  std::string podcast_index_url = "https://api.podcastindex.org/api/1.0/hub/pubnotify";
+  bool podping = false;        // GET Podping with PODPING_TOKEN from the environment
+  std::string podping_url = "https://podping.cloud/";
+};
+
 /// feeds/<name>.toml as read. Paths in it are relative to the workspace root.
 struct FeedSource {
   std::string file;                           // "feeds/channel8.toml"
   Show show;                                  // channel fields; no episodes yet
   std::string image_file;                     // workspace path of the artwork, when `image` is a path
   std::vector<std::string> episode_patterns;  // globs of sidecars; default {"media/**.md"}
+  std::optional<PublishSettings> publish;     // the [publish] table, when there is one
 };
 
 /// One sidecar as read. Paths in it are relative to the sidecar's directory;

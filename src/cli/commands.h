@@ -22,5 +22,6 @@ void setup_add(CLI::App& app, int* exit_code);
 void setup_build(CLI::App& app, int* exit_code);
 void setup_import(CLI::App& app, int* exit_code);
 void setup_lint(CLI::App& app, int* exit_code);
+void setup_publish(CLI::App& app, int* exit_code);
 
 }  // namespace podsmith::cli

@@ -30,13 +30,6 @@ struct LintCommandOptions {
   bool list_rules = false;
 };
 
-// As terminal.cpp decides for stderr: https://no-color.org, TERM=dumb, a terminal.
-bool colour_on_stdout() {
-  const char* no_color = std::getenv("NO_COLOR");
-  const char* term = std::getenv("TERM");
-  return stdout_is_terminal() && !(no_color && *no_color) && !(term && std::string(term) == "dumb");
-}
-
 // "apple, psp1" -> {"apple", "psp1"}; an unknown name is a usage error with a suggestion.
 std::optional<std::vector<std::string>> parse_sets(const std::string& list) {
   std::vector<std::string> out;
@@ -100,7 +93,8 @@ int run_lint(const LintCommandOptions& opt) {
       url = bytes->url;
       ReadOptions read;
       read.base_url = bytes->url;
-      return read_feed(bytes->bytes, feed, read);
+      read.model = false;  // the rules read the elements only
+      return read_feed(std::move(bytes->bytes), feed, read);
     }();
     if (!parsed) {
       unreadable.push_back(parsed.error());

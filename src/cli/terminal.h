@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 
 #include "podsmith/error.h"
@@ -12,6 +13,10 @@ namespace podsmith::cli {
 
 bool stdout_is_terminal();
 bool stderr_is_terminal();
+/// Colour is for terminals only, and never with NO_COLOR (https://no-color.org)
+/// or TERM=dumb.
+bool colour_on_stdout();
+bool colour_on_stderr();
 
 /// "path: error: message" on stderr (red "error" on a colour terminal).
 void print_error(const Error& error);
@@ -33,5 +38,25 @@ class Progress {
   bool enabled_;
   size_t last_percent_ = 101;
 };
+
+/// A progress line for transfers on stderr: the current file's share, then all
+/// bytes so far, the total and the rate ("media/ep1.mp3 41% | 12.0/250.0 MB
+/// 85.3 MB/s"), redrawn at most ten times a second; silent unless stderr is a
+/// terminal. finish() clears the line.
+class ByteProgress {
+ public:
+  explicit ByteProgress(bool enabled);
+  ~ByteProgress();
+  void update(const std::string& file, int64_t file_done, int64_t file_size, int64_t done, int64_t total);
+  void finish();
+
+ private:
+  bool enabled_;
+  int64_t started_ms_;
+  int64_t last_draw_ms_ = -1000;
+};
+
+/// "1.2 MB", "850 KB", "12 B" (powers of 1000, as network tools count).
+std::string format_bytes(int64_t bytes);
 
 }  // namespace podsmith::cli

@@ -1,0 +1,40 @@
+/// What `podsmith publish` has put on a target: .podsmith/publish/<feed>.json,
+/// one entry per uploaded file (size, SHA-256 and the local mtime it was hashed
+/// at), plus the uploads begun and not finished (so that FTP and SFTP can resume
+/// them). Publish compares the workspace with it to upload only what changed.
+/// This is the file and its format; it does not upload or decide anything.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "podsmith/error.h"
+
+namespace podsmith {
+
+struct ManifestEntry {
+  int64_t size_bytes = 0;
+  int64_t mtime_ns = 0;  // of the local file when hashed: an unchanged size and mtime skip hashing
+  std::string sha256_hex;
+};
+
+struct PublishManifest {
+  std::string target;  // the target these files went to; another target starts afresh
+  std::map<std::string, ManifestEntry> files;  // by workspace-relative path
+  /// Uploads begun and not confirmed: path -> SHA-256 of the bytes being sent.
+  std::map<std::string, std::string> partial;
+};
+
+/// The manifest at `path`. A missing file is an empty manifest; an unreadable or
+/// malformed one is an Error (publish then refuses to guess).
+Result<PublishManifest> load_manifest(const std::string& path);
+
+/// Writes the manifest atomically (keys sorted, so it diffs well).
+std::optional<Error> save_manifest(const std::string& path, const PublishManifest& manifest);
+
+/// The SHA-256 of a file's bytes as lowercase hex, read in blocks.
+Result<std::string> sha256_file(const std::string& path);
+
+}  // namespace podsmith

@@ -1,0 +1,83 @@
+#include "podsmith/publish_manifest.h"
+
+#include <openssl/evp.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <optional>
+
+#include "podsmith/file_io.h"
+
+namespace podsmith {
+
+Result<PublishManifest> load_manifest(const std::string& path) {
+  auto text = read_file(path);
+  if (!text) {
+    if (text.error().code == ErrorCode::kNotFound) return PublishManifest{};
+    return text.error();
+  }
+  const auto json = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  auto malformed = [&](const std::string& what) {
+    return Error{ErrorCode::kCorrupt,
+                 "the publish manifest is damaged (" + what + "): delete it to upload every file again", path, 0, 0};
+  };
+  if (!json.is_object() || json.value("version", 0) != 1) return malformed("not a version 1 manifest");
+  PublishManifest m;
+  try {
+    m.target = json.at("target").get<std::string>();
+    for (const auto& [file, entry] : json.at("files").items()) {
+      m.files[file] = ManifestEntry{entry.at("size").get<int64_t>(), entry.at("mtime_ns").get<int64_t>(),
+                                    entry.at("sha256").get<std::string>()};
+    }
+    if (json.contains("partial")) {
+      for (const auto& [file, sha] : json.at("partial").items()) m.partial[file] = sha.get<std::string>();
+    }
+  } catch (const nlohmann::json::exception& e) {
+    return malformed(e.what());
+  }
+  return m;
+}
+
+std::optional<Error> save_manifest(const std::string& path, const PublishManifest& manifest) {
+  nlohmann::ordered_json json;
+  json["version"] = 1;
+  json["target"] = manifest.target;
+  json["files"] = nlohmann::ordered_json::object();
+  for (const auto& [file, e] : manifest.files) {
+    json["files"][file] = {{"size", e.size_bytes}, {"mtime_ns", e.mtime_ns}, {"sha256", e.sha256_hex}};
+  }
+  json["partial"] = nlohmann::ordered_json::object();
+  for (const auto& [file, sha] : manifest.partial) json["partial"][file] = sha;
+  auto written = write_file_atomically(path, json.dump(1) + "\n");
+  if (!written) return written.error();
+  return std::nullopt;
+}
+
+Result<std::string> sha256_file(const std::string& path) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
+  if (!file) return Error{ErrorCode::kUnreadable, std::string("cannot read: ") + std::strerror(errno), path, 0, 0};
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (!ctx || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1) {
+    return Error{ErrorCode::kUnreadable, "SHA-256 is not available", path, 0, 0};
+  }
+  std::array<char, 1 << 16> buffer;
+  size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), file.get())) > 0) EVP_DigestUpdate(ctx.get(), buffer.data(), n);
+  if (std::ferror(file.get())) return Error{ErrorCode::kUnreadable, "cannot read", path, 0, 0};
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned size = 0;
+  EVP_DigestFinal_ex(ctx.get(), digest.data(), &size);
+  static const char* const kHex = "0123456789abcdef";
+  std::string hex;
+  for (unsigned i = 0; i < size; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 15];
+  }
+  return hex;
+}
+
+}  // namespace podsmith

@@ -1,0 +1,155 @@
+// An S3 bucket (AWS or any S3-compatible store: MinIO, Cloudflare R2, Backblaze
+// B2, Wasabi) as a Remote, over http_client. A PUT replaces an object at once, so
+// no temporary name is needed. Requests are signed with AWS Signature Version 4
+// by libcurl; libcurl 7.88 does not add x-amz-content-sha256 itself, so it is set
+// here (the body's SHA-256, which publish has computed anyway) and curl signs it.
+#include <algorithm>
+
+#include "podsmith/http_client.h"
+#include "podsmith/rss_writer.h"
+#include "remote_backends.h"
+
+namespace podsmith {
+namespace {
+
+// The SHA-256 of no bytes: the payload hash of a HEAD.
+constexpr const char* kEmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
+// "<Code>SignatureDoesNotMatch</Code>" out of an S3 error body.
+std::string error_code(const std::string& body) {
+  const size_t start = body.find("<Code>");
+  const size_t end = body.find("</Code>");
+  if (start == std::string::npos || end == std::string::npos || end < start) return {};
+  return body.substr(start + 6, std::min<size_t>(end - start - 6, 64));
+}
+
+class S3Remote : public Remote {
+ public:
+  S3Remote(std::string base, std::string shown, std::string region, bool public_read, const RemoteAccess& access,
+           const std::string& ca_file)
+      : base_(std::move(base)), shown_(std::move(shown)), sigv4_("aws:amz:" + region + ":s3"),
+        public_read_(public_read), access_(access) {
+    options_.ca_file = ca_file;
+    options_.accept_gzip = false;
+    options_.timeout_s = 0;  // an upload takes as long as it takes; low_speed_timeout_s still applies
+    options_.low_speed_timeout_s = 30;
+    options_.max_body_bytes = size_t{1} << 20;
+  }
+
+  std::string describe() const override { return shown_; }
+  std::string replace_method() const override { return "put"; }
+
+  void put(const std::vector<Upload>& uploads, const UploadProgress& progress, const UploadDone& done) override {
+    std::vector<HttpRequest> puts;
+    for (const Upload& u : uploads) {
+      HttpRequest r = request("PUT", u.remote_path, u.sha256_hex);
+      r.body_file = u.local_path;
+      r.headers.emplace_back("Content-Type", u.content_type.empty() ? "application/octet-stream" : u.content_type);
+      if (public_read_) r.headers.emplace_back("x-amz-acl", "public-read");
+      puts.push_back(std::move(r));
+    }
+    HttpOptions options = options_;
+    if (progress) options.upload_progress = progress;
+    const auto results = http_fetch_all(puts, options, std::max(access_.parallel, 1));
+    for (size_t i = 0; i < results.size(); ++i) {
+      const auto& r = results[i];
+      if (!r) {
+        done(i, r.error());
+      } else if (r->status < 200 || r->status > 299) {
+        done(i, status_problem(*r, "uploading " + uploads[i].remote_path));
+      } else {
+        done(i, std::nullopt);
+      }
+    }
+  }
+
+  std::vector<Result<RemoteFile>> stat(const std::vector<std::string>& remote_paths) override {
+    std::vector<HttpRequest> heads;
+    for (const std::string& path : remote_paths) heads.push_back(request("HEAD", path, kEmptySha256));
+    const auto results = http_fetch_all(heads, options_, std::max(access_.parallel, 1));
+    std::vector<Result<RemoteFile>> out;
+    for (size_t i = 0; i < results.size(); ++i) {
+      const auto& r = results[i];
+      if (!r) {
+        out.push_back(r.error());
+      } else if (r->status == 404) {
+        out.push_back(RemoteFile{});
+      } else if (r->status < 200 || r->status > 299) {
+        out.push_back(status_problem(*r, "asking for " + remote_paths[i]));
+      } else {
+        RemoteFile f;
+        f.exists = true;
+        if (auto length = r->header("content-length")) f.size_bytes = std::stoll(*length);
+        f.etag = r->header("etag").value_or("");
+        out.push_back(f);
+      }
+    }
+    return out;
+  }
+
+ private:
+  HttpRequest request(const char* method, const std::string& remote_path, const std::string& payload_sha256) const {
+    HttpRequest r;
+    r.method = method;
+    r.url = url_for_path(base_, remote_path);  // AWS's URI encoding: unreserved characters and '/' stay
+    r.user = access_.user;
+    r.password = access_.password;
+    r.aws_sigv4 = sigv4_;
+    r.headers.emplace_back("x-amz-content-sha256", payload_sha256);
+    if (!access_.session_token.empty()) r.headers.emplace_back("x-amz-security-token", access_.session_token);
+    return r;
+  }
+
+  Error status_problem(const HttpResponse& r, const std::string& what) const {
+    std::string message = shown_ + ": " + what + ": HTTP " + std::to_string(r.status);
+    const std::string code = error_code(r.body);
+    if (!code.empty()) message += " " + code;
+    if (code == "SignatureDoesNotMatch" || code == "InvalidAccessKeyId" || r.status == 401) {
+      message += " (check AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, and the region)";
+    } else if (code == "NoSuchBucket") {
+      message += " (create the bucket first)";
+    } else if (r.status == 403) {
+      message += " (the credentials may not write to this bucket)";
+    }
+    return Error{ErrorCode::kUnreadable, message, "", 0, 0};
+  }
+
+  std::string base_;   // where keys are appended: ".../bucket/prefix/"
+  std::string shown_;  // "s3://bucket/prefix"
+  std::string sigv4_;
+  bool public_read_;
+  RemoteAccess access_;
+  HttpOptions options_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Remote>> make_s3_remote(const PublishSettings& settings, const RemoteAccess& access,
+                                               const std::string& ca_file) {
+  if (access.user.empty() || access.password.empty()) {
+    return Error{ErrorCode::kInvalidInput,
+                 settings.target + ": S3 needs AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the environment", "", 0,
+                 0};
+  }
+  // s3://bucket/prefix -> bucket, "prefix/"
+  const std::string rest = settings.target.substr(5);
+  const size_t slash = rest.find('/');
+  const std::string bucket = rest.substr(0, slash);
+  std::string prefix = slash == std::string::npos ? "" : rest.substr(slash + 1);
+  if (!prefix.empty() && prefix.back() != '/') prefix += '/';
+  // An S3-compatible endpoint is addressed path-style (endpoint/bucket/key), which
+  // every such store serves; AWS virtual-hosted style (bucket.s3.region...).
+  std::string base;
+  if (settings.endpoint.empty()) {
+    base = "https://" + bucket + ".s3." + settings.region + ".amazonaws.com/";
+  } else {
+    base = settings.endpoint;
+    if (base.back() != '/') base += '/';
+    base = url_for_path(base, bucket) + "/";
+  }
+  base = url_for_path(base, prefix);
+  return std::unique_ptr<Remote>(std::make_unique<S3Remote>(std::move(base), "s3://" + bucket + "/" + prefix,
+                                                            settings.region, settings.public_read, access, ca_file));
+}
+
+}  // namespace podsmith
