@@ -113,3 +113,56 @@ TEST_CASE("matches_any_pattern treats ** as crossing directories and * as not") 
   CHECK_FALSE(matches_any_pattern({"media/video/**"}, "media/audio/y.md"));
   CHECK(matches_any_pattern({"media/ep?.md"}, "media/ep1.md"));
 }
+
+TEST_CASE("parse_feed reads the [publish] table and its defaults") {
+  auto feed = parse_feed(std::string(kFeed) + R"(
+[publish]
+target = "sftp://deploy@example.org:2222/var/www/show"
+host_key_sha256 = "SHA256:abcDEF+/012="
+podcast_index = true
+credentials = "CH8"
+)",
+                         "feeds/show.toml");
+  REQUIRE(feed);
+  REQUIRE(feed->publish);
+  const podsmith::PublishSettings& p = *feed->publish;
+  CHECK(p.target == "sftp://deploy@example.org:2222/var/www/show");
+  CHECK(p.host_key_sha256 == "abcDEF+/012");  // as libcurl wants it: no prefix, no padding
+  CHECK(p.podcast_index);
+  CHECK(p.podcast_index_url == "https://api.podcastindex.org/api/1.0/hub/pubnotify");
+  CHECK_FALSE(p.podping);
+  CHECK(p.websub);
+  CHECK(p.webdav);
+  CHECK(p.verify_public);
+  CHECK(p.credentials == "CH8");
+  CHECK(p.region == "us-east-1");
+
+  auto none = parse_feed(kFeed, "feeds/show.toml");
+  REQUIRE(none);
+  CHECK_FALSE(none->publish);
+}
+
+TEST_CASE("parse_feed refuses a [publish] table that would leak a password or cannot work") {
+  struct Case {
+    std::string table;
+    std::string message;
+    int line;
+  };
+  const std::vector<Case> cases = {
+      {"target = \"ftp://user:hunter2@example.org/show\"\n", "target holds a password", 5},
+      {"target = \"gopher://example.org/show\"\n", "target must be an sftp://", 5},
+      {"target = \"sftp:///var/www\"\n", "names no host", 5},
+      {"webdav = true\n", "publish needs a target", 4},
+      {"target = \"s3://bucket\"\nendpont = \"https://r2.example\"\n", "did you mean 'endpoint'?", 6},
+      {"target = \"s3://bucket\"\ncredentials = \"my prefix\"\n", "credentials is the prefix", 6},
+  };
+  for (const Case& c : cases) {
+    auto feed = parse_feed(std::string(kFeed) + "\n[publish]\n" + c.table, "feeds/show.toml");
+    INFO(c.table);
+    REQUIRE_FALSE(feed);
+    CHECK_THAT(feed.error().message, Catch::Contains(c.message));
+    CHECK(feed.error().line == c.line);
+    // The password itself is never repeated back.
+    CHECK_THAT(feed.error().message, !Catch::Contains("hunter2"));
+  }
+}
