@@ -422,7 +422,10 @@ class Publisher {
       const LocalFile& f = plan.files[indexes[k]];
       if (error) {
         all = false;
-        report_.errors.push_back(*error);
+        // A refused login fails every file alike: say it once.
+        const bool said = std::any_of(report_.errors.begin(), report_.errors.end(),
+                                      [&](const Error& e) { return e.message == error->message; });
+        if (!said) report_.errors.push_back(*error);
         return;
       }
       plan.manifest.partial.erase(f.path);

@@ -10,6 +10,7 @@
 // the time of two round trips, never half written.
 #include <curl/curl.h>
 #include <openssl/evp.h>
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -31,16 +32,22 @@ namespace {
 constexpr int kRetries = 2;
 constexpr int kRetryDelayMs = 500;
 
-// "SHA256:..." of a host key given as base64 (as known_hosts and libcurl hold it).
-std::string fingerprint(const char* key_base64, size_t length) {
-  if (!key_base64) return "(unknown)";
-  if (length == 0) length = std::strlen(key_base64);
-  std::string blob(length, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(blob.data()),
-                                reinterpret_cast<const unsigned char*>(key_base64), static_cast<int>(length));
-  if (n < 0) return "(unknown)";
-  size_t size = static_cast<size_t>(n);
-  for (size_t i = length; i > 0 && key_base64[i - 1] == '='; --i) --size;  // DecodeBlock keeps padding's zeros
+// "SHA256:..." of a host key as ssh-keygen -l prints it. libcurl hands the key
+// over raw with its length, or base64 and zero-terminated when the length is 0.
+std::string fingerprint(const char* key, size_t length) {
+  if (!key) return "(unknown)";
+  std::string blob(key, length);
+  if (length == 0) {
+    const size_t text = std::strlen(key);
+    blob.assign(text, '\0');
+    const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(blob.data()),
+                                  reinterpret_cast<const unsigned char*>(key), static_cast<int>(text));
+    if (n < 0) return "(unknown)";
+    size_t size = static_cast<size_t>(n);
+    for (size_t i = text; i > 0 && key[i - 1] == '='; --i) --size;  // DecodeBlock keeps padding's zeros
+    blob.resize(size);
+  }
+  const size_t size = blob.size();
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned digest_size = 0;
   EVP_Digest(blob.data(), size, digest.data(), &digest_size, EVP_sha256(), nullptr);
@@ -89,12 +96,38 @@ struct SshFiles {
   std::string public_key;  // empty: libssh2 derives it from the private key
 };
 
+// A failure of the connection or the login, not of one file: the files after it
+// would fail alike.
+bool connection_failure(CURLcode code) {
+  switch (code) {
+    case CURLE_LOGIN_DENIED:
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_COULDNT_CONNECT:
+    case CURLE_COULDNT_RESOLVE_HOST:
+    case CURLE_USE_SSL_FAILED:
+    case CURLE_SSL_CONNECT_ERROR:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSH:
+      return true;
+    default:
+      return false;
+  }
+}
+
 class FtpRemote : public Remote {
  public:
   FtpRemote(std::string base, bool sftp, bool tls, std::string remote_root, const PublishSettings& settings,
             const RemoteAccess& access, std::string ca_file, SshFiles ssh)
       : base_(std::move(base)), sftp_(sftp), tls_(tls), remote_root_(std::move(remote_root)), settings_(settings),
-        access_(access), ca_file_(std::move(ca_file)), ssh_(std::move(ssh)) {}
+        access_(access), ca_file_(std::move(ca_file)), ssh_(std::move(ssh)) {
+    user_ = access.user;
+    const size_t at = base_.find('@');
+    const bool user_in_url = at != std::string::npos && at < base_.find('/', base_.find("://") + 3);
+    if (user_.empty() && sftp_ && !user_in_url) {
+      const passwd* pw = getpwuid(geteuid());
+      if (pw && pw->pw_name) user_ = pw->pw_name;
+    }
+  }
   ~FtpRemote() override {
     if (easy_) curl_easy_cleanup(easy_);
   }
@@ -103,7 +136,12 @@ class FtpRemote : public Remote {
   std::string replace_method() const override { return sftp_ ? "remove-then-rename" : "rename"; }
 
   void put(const std::vector<Upload>& uploads, const UploadProgress& progress, const UploadDone& done) override {
+    std::optional<Error> fatal;  // the connection or login failed: the rest are not tried
     for (size_t i = 0; i < uploads.size(); ++i) {
+      if (fatal) {
+        done(i, fatal);
+        continue;
+      }
       std::optional<Error> error;
       bool resume = uploads[i].resume;
       for (int attempt = 0;; ++attempt) {
@@ -111,7 +149,16 @@ class FtpRemote : public Remote {
         error = put_one(uploads[i], resume, progress ? [&](int64_t sent, int64_t total) { progress(i, sent, total); }
                                                      : std::function<void(int64_t, int64_t)>(),
                         &code);
-        if (!error || attempt == kRetries || !transient(code)) break;
+        if (error && connection_failure(code)) fatal = error;
+        if (!error || attempt == kRetries || fatal) break;
+        if (tls_ && !tls12_ && code != CURLE_LOGIN_DENIED) {
+          // vsftpd 3.0.3, the FTPS server of Debian and Ubuntu, cuts uploads over
+          // TLS 1.3 short (426 or 522 after ~112 KiB, also with curl's own tool);
+          // TLS 1.2 works. Once seen, the rest of the session stays on TLS 1.2.
+          tls12_ = true;
+        } else if (!transient(code)) {
+          break;
+        }
         // What arrived stays in the temporary file: go on from there.
         resume = true;
         std::this_thread::sleep_for(std::chrono::milliseconds(kRetryDelayMs << attempt));
@@ -202,7 +249,7 @@ class FtpRemote : public Remote {
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, errbuf_);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, discard);
     curl_easy_setopt(e, CURLOPT_FTP_CREATE_MISSING_DIRS, static_cast<long>(CURLFTP_CREATE_DIR_RETRY));
-    if (!access_.user.empty()) curl_easy_setopt(e, CURLOPT_USERNAME, access_.user.c_str());
+    if (!user_.empty()) curl_easy_setopt(e, CURLOPT_USERNAME, user_.c_str());
     if (!access_.password.empty()) curl_easy_setopt(e, CURLOPT_PASSWORD, access_.password.c_str());
     if (access_.use_netrc && access_.password.empty()) {
       curl_easy_setopt(e, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_OPTIONAL));
@@ -231,6 +278,10 @@ class FtpRemote : public Remote {
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
         curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
         if (!ca_file_.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, ca_file_.c_str());
+        if (tls12_) {
+          const long tls12 = CURL_SSLVERSION_TLSv1_2;
+          curl_easy_setopt(e, CURLOPT_SSLVERSION, tls12 | (tls12 << 16));  // at least and at most
+        }
       }
       curl_easy_setopt(e, CURLOPT_FTP_USE_EPSV, 1L);
     }
@@ -303,7 +354,9 @@ class FtpRemote : public Remote {
     } else if (code == CURLE_QUOTE_ERROR) {
       detail += " (the server refused to rename the uploaded file into place)";
     }
-    return Error{ErrorCode::kUnreadable, describe() + ": " + what + ": " + detail, "", 0, 0};
+    return Error{ErrorCode::kUnreadable,
+                 describe() + ": " + (connection_failure(code) ? std::string("connecting") : what) + ": " + detail, "",
+                 0, 0};
   }
 
   std::string base_;         // URL the remote paths are appended to, ending in '/'
@@ -314,9 +367,11 @@ class FtpRemote : public Remote {
   RemoteAccess access_;
   std::string ca_file_;
   SshFiles ssh_;
+  std::string user_;  // from the environment; else the target's, else (SFTP) the login name as ssh does
   CURL* easy_ = nullptr;
   char errbuf_[CURL_ERROR_SIZE] = {};
   std::string host_key_problem_;
+  bool tls12_ = false;  // FTPS: TLS 1.3 uploads failed on this server
 };
 
 bool readable(const std::string& path) { return access(path.c_str(), R_OK) == 0; }
