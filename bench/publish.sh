@@ -45,7 +45,7 @@ image = "media/cover.jpg"
 name = "Bench"
 email = "bench@example.org"
 [publish]
-target = "@TARGET@"
+target = "http://127.0.0.1:1/dav/show/"  # set to the benchmark server below
 verify_public = false
 websub = false
 TOML

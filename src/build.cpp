@@ -189,6 +189,9 @@ class FeedBuilder {
       fail(feed_.file, "description: " + description.error().message);
     }
     if (!feed_.image_file.empty()) s.image = public_url(feed_.image_file);
+    // RSS 2.0 requires the channel's link (the show's website); where the feed
+    // names none, the site it is published on is the best there is.
+    if (s.link.empty()) s.link = s.base_url;
     for (const Category& c : s.categories) {
       const std::string problem = explain_category(c.name, c.subcategory);
       if (!problem.empty()) fail(feed_.file, "categories: " + problem);
