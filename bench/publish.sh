@@ -57,7 +57,7 @@ TOML
     printf '+++\ntitle = "Episode %d"\nguid = "bench-%06d"\ndate = 2020-01-01T09:00:00+00:00\nepisode = %d\n+++\nNotes of episode %d.\n' \
       "$i" "$i" "$i" "$i" >"$W/ws/media/ep$i.md"
   done
-  "$BIN" build -C "$W/ws" >/dev/null
+  "$BIN" build -C "$W/ws" >/dev/null 2>&1
   touch "$W/ws/stamp"
 fi
 
@@ -100,7 +100,7 @@ config=$W/curl.config
    printf 'upload-file = "%s"\nurl = "http://127.0.0.1:%s/dav/show/%s"\noutput = "/dev/null"\n' "$W/ws/$f" "$port" "$f"
  done) >"$config"
 t0=$(now)
-/usr/bin/curl -s -S --fail -u "publisher:$password" -K "$config"
+/usr/bin/time -f '%U %S' -o "$W/cpu-curl" /usr/bin/curl -s -S --fail -u "publisher:$password" -K "$config"
 t1=$(now)
 curl_s=$(seconds "$t0" "$t1")
 
@@ -109,7 +109,7 @@ rm -rf "$state/root/show" "$W/ws/.podsmith/publish"
 mkdir -p "$state/root/show"
 export PODSMITH_USER=publisher PODSMITH_PASSWORD=$password
 t0=$(now)
-/usr/bin/time -f '%M' -o "$W/rss-first" "$BIN" publish -C "$W/ws" >/dev/null
+/usr/bin/time -f "%M %U %S" -o "$W/rss-first" ${PODSMITH_WRAP:-} "$BIN" publish -C "$W/ws" ${PODSMITH_PUBLISH_ARGS:-} >/dev/null
 t1=$(now)
 first_s=$(seconds "$t0" "$t1")
 (cd "$W/ws" && echo "$files" | while read -r f; do cmp -s "$f" "$state/root/show/$f" || echo "differs: $f"; done) \
@@ -120,7 +120,10 @@ t0=$(now)
 t1=$(now)
 again_s=$(seconds "$t0" "$t1")
 
-printf '%-34s %8s s  %7s MB/s\n' "curl -K (one run, plain PUTs)" "$curl_s" "$(echo "scale=1; $mb / $curl_s" | bc)"
-printf '%-34s %8s s  %7s MB/s  peak %s MB  (%.2fx curl)\n' "podsmith publish (first)" "$first_s" \
-  "$(echo "scale=1; $mb / $first_s" | bc)" "$(( $(cat "$W/rss-first") / 1024 ))" "$(echo "$first_s / $curl_s" | bc -l)"
+cpu() { awk '{printf "%.2f", $(NF-1) + $NF}' "$1"; }
+printf '%-34s %8s s  %7s MB/s  cpu %s s\n' "curl -K (one run, plain PUTs)" "$curl_s" \
+  "$(echo "scale=1; $mb / $curl_s" | bc)" "$(cpu "$W/cpu-curl")"
+printf '%-34s %8s s  %7s MB/s  cpu %s s  peak %s MB  (%.2fx curl)\n' "podsmith publish (first)" "$first_s" \
+  "$(echo "scale=1; $mb / $first_s" | bc)" "$(cpu "$W/rss-first")" "$(( $(cut -d' ' -f1 "$W/rss-first") / 1024 ))" \
+  "$(echo "$first_s / $curl_s" | bc -l)"
 printf '%-34s %8s s  peak %s MB\n' "podsmith publish (no change)" "$again_s" "$(( $(cat "$W/rss-again") / 1024 ))"

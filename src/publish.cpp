@@ -3,12 +3,15 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
+#include <future>
 #include <map>
 #include <memory>
 #include <set>
+#include <thread>
 
 #include "podsmith/build.h"
 #include "podsmith/file_io.h"
@@ -87,6 +90,37 @@ struct FeedPlan {
   std::vector<LocalFile> files;  // the feed's files, the feed itself last
   std::vector<size_t> changed;   // indexes into files, in upload order (the feed last)
   FeedPublishReport report;
+};
+
+// Hashes files in order on a thread of its own; get(k) waits for the k-th. A
+// path left empty is skipped.
+class BackgroundHasher {
+ public:
+  explicit BackgroundHasher(std::vector<std::string> paths) : paths_(std::move(paths)), results_(paths_.size()) {
+    for (auto& r : results_) futures_.push_back(r.get_future().share());
+    if (std::any_of(paths_.begin(), paths_.end(), [](const std::string& p) { return !p.empty(); })) {
+      worker_ = std::thread([this] {
+        for (size_t k = 0; k < paths_.size(); ++k) {
+          results_[k].set_value(paths_[k].empty() || stop_ ? Result<std::string>(std::string())
+                                                          : sha256_file(paths_[k]));
+        }
+      });
+    }
+  }
+  BackgroundHasher(const BackgroundHasher&) = delete;
+  BackgroundHasher& operator=(const BackgroundHasher&) = delete;
+  ~BackgroundHasher() {
+    stop_ = true;  // what is left is not needed any more
+    if (worker_.joinable()) worker_.join();
+  }
+  Result<std::string> get(size_t k) const { return futures_[k].get(); }
+
+ private:
+  std::vector<std::string> paths_;
+  std::vector<std::promise<Result<std::string>>> results_;
+  std::vector<std::shared_future<Result<std::string>>> futures_;
+  std::atomic<bool> stop_{false};
+  std::thread worker_;
 };
 
 class Publisher {
@@ -210,7 +244,7 @@ class Publisher {
       plan.manifest = PublishManifest{};
       plan.manifest.target = plan.settings.target;
     }
-    hash_files(plan);
+    identify_files(plan);
     if (report_.errors.size() > errors_before) return false;
     return find_changes(plan);
   }
@@ -265,9 +299,12 @@ class Publisher {
     plan.files.push_back(std::move(feed));
   }
 
-  // Size, mtime and SHA-256 of each file; the hash is taken from the manifest when
-  // size and mtime are those it was computed at.
-  void hash_files(FeedPlan& plan) {
+  // Size and mtime of each file, and its SHA-256 where it decides whether the file
+  // changed: a file the manifest knows at another size or mtime (after a fresh
+  // clone every mtime is new, the bytes mostly not). The manifest's hash serves
+  // when size and mtime are those it was taken at; a file it does not know is
+  // new whatever its hash, which is taken while it goes up (see upload).
+  void identify_files(FeedPlan& plan) {
     for (LocalFile& f : plan.files) {
       struct stat st {};
       if (::stat(at_root(f.path).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -279,8 +316,8 @@ class Publisher {
       f.size_bytes = st.st_size;
       f.mtime_ns = int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
       const auto known = plan.manifest.files.find(f.path);
-      if (known != plan.manifest.files.end() && known->second.size_bytes == f.size_bytes &&
-          known->second.mtime_ns == f.mtime_ns) {
+      if (known == plan.manifest.files.end() || options_.force) continue;
+      if (known->second.size_bytes == f.size_bytes && known->second.mtime_ns == f.mtime_ns) {
         f.sha256_hex = known->second.sha256_hex;
         continue;
       }
@@ -389,6 +426,25 @@ class Publisher {
   // Uploads `indexes` of plan.files; true when every one arrived. The manifest
   // learns of each file as it is confirmed.
   bool upload(FeedPlan& plan, Remote& remote, const std::vector<size_t>& indexes) {
+    if (remote.needs_sha256()) {
+      for (size_t i : indexes) {
+        if (!plan.files[i].sha256_hex.empty()) continue;
+        auto sha = sha256_file(at_root(plan.files[i].path));
+        if (!sha) {
+          report_.errors.push_back(sha.error());
+          return false;
+        }
+        plan.files[i].sha256_hex = std::move(*sha);
+      }
+    }
+    // The hashes still missing are taken on another thread while the files go up
+    // (they are read from the page cache twice, but the upload does not wait).
+    std::vector<std::string> to_hash(indexes.size());
+    for (size_t k = 0; k < indexes.size(); ++k) {
+      if (plan.files[indexes[k]].sha256_hex.empty()) to_hash[k] = at_root(plan.files[indexes[k]].path);
+    }
+    BackgroundHasher hasher(std::move(to_hash));
+
     std::vector<Upload> uploads;
     int64_t total = 0;
     for (size_t i : indexes) {
@@ -399,10 +455,11 @@ class Publisher {
       u.content_type = f.content_type;
       u.size_bytes = f.size_bytes;
       u.sha256_hex = f.sha256_hex;
-      // Only an earlier upload of these same bytes may be continued.
+      // Only an earlier upload of this same file (size and mtime) may be continued.
+      const std::string identity = std::to_string(f.size_bytes) + ":" + std::to_string(f.mtime_ns);
       const auto partial = plan.manifest.partial.find(f.path);
-      u.resume = partial != plan.manifest.partial.end() && partial->second == f.sha256_hex;
-      plan.manifest.partial[f.path] = f.sha256_hex;
+      u.resume = partial != plan.manifest.partial.end() && partial->second == identity;
+      plan.manifest.partial[f.path] = identity;
       total += f.size_bytes;
       uploads.push_back(std::move(u));
     }
@@ -419,7 +476,16 @@ class Publisher {
     bool all = true;
     auto last_save = std::chrono::steady_clock::now();
     auto done = [&](size_t k, const std::optional<Error>& error) {
-      const LocalFile& f = plan.files[indexes[k]];
+      LocalFile& f = plan.files[indexes[k]];
+      if (!error && f.sha256_hex.empty()) {
+        auto sha = hasher.get(k);
+        if (!sha) {
+          all = false;
+          report_.errors.push_back(sha.error());
+          return;
+        }
+        f.sha256_hex = std::move(*sha);
+      }
       if (error) {
         all = false;
         // A refused login fails every file alike: say it once.

@@ -38,6 +38,7 @@ class S3Remote : public Remote {
 
   std::string describe() const override { return shown_; }
   std::string replace_method() const override { return "put"; }
+  bool needs_sha256() const override { return true; }
 
   void put(const std::vector<Upload>& uploads, const UploadProgress& progress, const UploadDone& done) override {
     std::vector<HttpRequest> puts;

@@ -23,7 +23,8 @@ struct ManifestEntry {
 struct PublishManifest {
   std::string target;  // the target these files went to; another target starts afresh
   std::map<std::string, ManifestEntry> files;  // by workspace-relative path
-  /// Uploads begun and not confirmed: path -> SHA-256 of the bytes being sent.
+  /// Uploads begun and not confirmed: path -> "SIZE:MTIME_NS" of the local file
+  /// being sent, so that only the same file continues a temporary one.
   std::map<std::string, std::string> partial;
 };
 

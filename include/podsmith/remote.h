@@ -25,7 +25,7 @@ struct Upload {
   std::string remote_path;   // '/'-separated, relative to the target: "media/ep1.mp3"
   std::string content_type;  // sent where the protocol carries one (HTTP, S3)
   int64_t size_bytes = 0;
-  std::string sha256_hex;    // of the file's bytes (S3 signs it)
+  std::string sha256_hex;    // of the file's bytes, when needs_sha256()
   /// Continue a temporary file an earlier, interrupted upload of these same
   /// bytes left on the server (FTP and SFTP), instead of starting over.
   bool resume = false;
@@ -80,6 +80,10 @@ class Remote {
   /// What the server holds at each path, in order: exists false when it has
   /// nothing there; an Error when it could not be asked.
   virtual std::vector<Result<RemoteFile>> stat(const std::vector<std::string>& remote_paths) = 0;
+
+  /// True when put() needs each Upload's sha256_hex (S3 signs the payload);
+  /// others leave it unread.
+  virtual bool needs_sha256() const { return false; }
 
   /// The temporary name put() uses for `remote_path` ("media/.ep1.mp3.podsmith-part").
   static std::string temporary_path(const std::string& remote_path);

@@ -114,7 +114,12 @@ int run_publish(PublishCommandOptions opt) {
   const PublishReport report = publish_workspace(opt.root, opt.publish);
   bar.finish();
 
-  if (!report.lint.empty()) std::fputs(format_findings_text(report.lint, colour_on_stderr()).c_str(), stderr);
+  // Errors and warnings; the infos are for `podsmith lint`.
+  std::vector<Finding> findings;
+  for (const Finding& f : report.lint) {
+    if (f.severity != Severity::kInfo) findings.push_back(f);
+  }
+  if (!findings.empty()) std::fputs(format_findings_text(findings, colour_on_stderr()).c_str(), stderr);
   for (const Error& w : report.warnings) print_warning(w.file, w.message);
   for (const Error& e : report.errors) print_error(e);
   if (opt.json) {
