@@ -456,3 +456,18 @@ TEST_CASE("publish --dry-run prints the plan and touches nothing", "[publish]") 
   CHECK(files_under(ftp.root()).empty());
   CHECK_FALSE(fs::exists(show.path(".podsmith/publish/channel8.json")));
 }
+
+TEST_CASE("publish does not put the feed up when the public URL does not serve the new episodes", "[publish]") {
+  podsmith::test::NginxDavServer dav;
+  // The files go to /show/, but the feed says they are served from /elsewhere/.
+  Show show("target = \"" + dav.dav_url("/show/") + "\"\nwebsub = false\n", "", dav.public_url("/elsewhere/"));
+  fs::create_directories(dav.root() / "show");
+  const RunResult r = show.publish({}, {"PODSMITH_USER=" + dav.user(), "PODSMITH_PASSWORD=" + dav.password()});
+  CHECK(r.exit_code == 1);
+  CHECK_THAT(r.err, Catch::Contains(dav.public_url("/elsewhere/media/2006-01-mvp-award-beginnings.mp3") +
+                                    " answers HTTP 404 to a HEAD request"));
+  CHECK_THAT(r.err, Catch::Contains("verify_public = false"));
+  // The episodes went up; the feed did not.
+  CHECK(fs::exists(dav.root() / "show/media/2006-01-mvp-award-beginnings.mp3"));
+  CHECK_FALSE(fs::exists(dav.root() / "show/feeds/channel8.xml"));
+}
