@@ -3,7 +3,13 @@
 // no temporary name is needed. Requests are signed with AWS Signature Version 4
 // by libcurl; libcurl 7.88 does not add x-amz-content-sha256 itself, so it is set
 // here (the body's SHA-256, which publish has computed anyway) and curl signs it.
+#include <openssl/evp.h>
+
 #include <algorithm>
+#include <array>
+#include <cstdio>
+#include <memory>
+#include <optional>
 
 #include "podsmith/http_client.h"
 #include "podsmith/rss_writer.h"
@@ -21,6 +27,30 @@ std::string error_code(const std::string& body) {
   const size_t end = body.find("</Code>");
   if (start == std::string::npos || end == std::string::npos || end < start) return {};
   return body.substr(start + 6, std::min<size_t>(end - start - 6, 64));
+}
+
+// The MD5 of a file as {lowercase hex, base64}: S3 checks a body against
+// Content-MD5 and answers a single PUT with the MD5 as its ETag.
+std::optional<std::pair<std::string, std::string>> md5_file(const std::string& path) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
+  std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
+  if (!file || !ctx || EVP_DigestInit_ex(ctx.get(), EVP_md5(), nullptr) != 1) return std::nullopt;
+  std::array<char, 1 << 16> buffer;
+  size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), file.get())) > 0) EVP_DigestUpdate(ctx.get(), buffer.data(), n);
+  if (std::ferror(file.get())) return std::nullopt;
+  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
+  unsigned size = 0;
+  EVP_DigestFinal_ex(ctx.get(), digest.data(), &size);
+  static const char* const kHex = "0123456789abcdef";
+  std::string hex;
+  for (unsigned i = 0; i < size; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 15];
+  }
+  std::array<unsigned char, 32> base64{};
+  const int length = EVP_EncodeBlock(base64.data(), digest.data(), static_cast<int>(size));
+  return std::pair{hex, std::string(reinterpret_cast<const char*>(base64.data()), static_cast<size_t>(length))};
 }
 
 class S3Remote : public Remote {
@@ -42,8 +72,12 @@ class S3Remote : public Remote {
 
   void put(const std::vector<Upload>& uploads, const UploadProgress& progress, const UploadDone& done) override {
     std::vector<HttpRequest> puts;
+    std::vector<std::string> md5_hex;
     for (const Upload& u : uploads) {
       HttpRequest r = request("PUT", u.remote_path, u.sha256_hex);
+      const auto md5 = md5_file(u.local_path);
+      md5_hex.push_back(md5 ? md5->first : "");
+      if (md5) r.headers.emplace_back("Content-MD5", md5->second);  // the store refuses a body that differs
       r.body_file = u.local_path;
       r.headers.emplace_back("Content-Type", u.content_type.empty() ? "application/octet-stream" : u.content_type);
       if (public_read_) r.headers.emplace_back("x-amz-acl", "public-read");
@@ -58,6 +92,11 @@ class S3Remote : public Remote {
         done(i, r.error());
       } else if (r->status < 200 || r->status > 299) {
         done(i, status_problem(*r, "uploading " + uploads[i].remote_path));
+      } else if (!etag_agrees(r->header("etag").value_or(""), md5_hex[i])) {
+        done(i, Error{ErrorCode::kUnreadable,
+                      shown_ + ": uploading " + uploads[i].remote_path + ": the store's ETag " +
+                          r->header("etag").value_or("") + " is not the file's MD5 " + md5_hex[i],
+                      "", 0, 0});
       } else {
         done(i, std::nullopt);
       }
@@ -89,6 +128,18 @@ class S3Remote : public Remote {
   }
 
  private:
+  // A single PUT's ETag is the body's MD5 in quotes; other forms (multipart
+  // "...-2", server-side encryption with KMS) say nothing about it.
+  static bool etag_agrees(std::string etag, const std::string& md5_hex) {
+    if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') etag = etag.substr(1, etag.size() - 2);
+    const bool is_md5 = etag.size() == 32 && std::all_of(etag.begin(), etag.end(), [](char c) {
+                          return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+                        });
+    if (!is_md5 || md5_hex.empty()) return true;
+    std::transform(etag.begin(), etag.end(), etag.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return etag == md5_hex;
+  }
+
   HttpRequest request(const char* method, const std::string& remote_path, const std::string& payload_sha256) const {
     HttpRequest r;
     r.method = method;

@@ -354,7 +354,10 @@ TEST_CASE("publish to S3 signs every request, sends each Content-Type and the AC
   CHECK(puts[prefix + "feeds/channel8.xml"]["headers"]["content-type"] == "application/rss+xml");
   CHECK(puts[prefix + "feeds/channel8/transcripts/2006-03-start-a-student-user-group.vtt"]["headers"]["content-type"] ==
         "text/vtt");
-  for (const auto& [path, req] : puts) CHECK(req["headers"]["x-amz-acl"] == "public-read");
+  for (const auto& [path, req] : puts) {
+    CHECK(req["headers"]["x-amz-acl"] == "public-read");
+    CHECK(req["headers"].contains("content-md5"));  // s3rver refuses a body that does not match it
+  }
 
   // A second publish asks nothing and sends nothing.
   const size_t requests = s3.requests().size();
