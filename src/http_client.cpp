@@ -14,7 +14,9 @@
 #include <deque>
 #include <exception>
 #include <memory>
+#include <set>
 
+#include "podsmith/file_io.h"
 #include "podsmith/text.h"
 
 namespace podsmith {
@@ -51,6 +53,40 @@ Error make_error(ErrorCode code, const std::string& url, const std::string& what
 // What went wrong in one attempt, and whether another attempt may help.
 enum class Retry { kNo, kAlways, kIfIdempotent };
 
+// The state of one http_download across its attempts.
+struct Download {
+  std::string path;
+  std::string part;            // path + ".part"
+  std::string validator_file;  // part + ".validator"
+  std::string validator;       // If-Range of the answer that began .part; empty: none known
+  std::FILE* file = nullptr;   // .part, open while a body arrives
+
+  int64_t initial = -1;        // bytes in .part when the call began (-1: not looked yet)
+  int64_t resumed = 0;         // of those, still in .part (0 once .part starts over)
+  bool started_over = false;   // .part was discarded once for an answer that did not fit
+
+  // Of the attempt in flight.
+  int64_t offset = 0;          // bytes in .part when the attempt began: the Range asked for
+  int64_t written = 0;         // bytes appended since
+  int64_t expected = -1;       // the whole file's size as the answer says; -1: unknown
+  bool decided = false;        // the answer's first body byte (or its end) was seen
+  bool to_file = false;        // its body goes to .part (a 2xx)
+  bool too_large = false;      // the file passed max_file_bytes
+  std::string file_error;      // .part could not be written: why
+  std::string range_error;     // a 206 that does not continue .part: what it said
+
+  bool complete = false;
+  int64_t size = 0;
+
+  ~Download() { close(); }
+  bool close() {
+    if (!file) return true;
+    const bool ok = std::fclose(file) == 0;
+    file = nullptr;
+    return ok;
+  }
+};
+
 // One request through all its attempts. Held by unique_ptr: libcurl keeps its address.
 struct Transfer {
   const HttpRequest* request = nullptr;
@@ -75,6 +111,8 @@ struct Transfer {
   curl_off_t reported_sent = -1;
   std::exception_ptr callback_error;
 
+  std::unique_ptr<Download> download;  // http_download: the body goes to a file
+
   int attempts = 0;
   Clock::time_point not_before{};
   std::optional<Result<HttpResponse>> result;
@@ -91,6 +129,7 @@ struct Transfer {
     header_list = nullptr;
     if (upload) std::fclose(upload);
     upload = nullptr;
+    if (download) download->close();
   }
 };
 
@@ -119,9 +158,132 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   return length;
 }
 
+// "bytes 1000-1099/200000", "bytes 1000-1099/*" or "bytes */200000" (RFC 9110
+// 14.4); -1 for a part given as "*". False when it is none of these.
+bool parse_content_range(std::string_view value, int64_t* first, int64_t* last, int64_t* total) {
+  auto number = [](std::string_view s, int64_t* out) {
+    if (s == "*") {
+      *out = -1;
+      return true;
+    }
+    if (s.empty() || s.size() > 18 || !std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; }))
+      return false;
+    *out = std::stoll(std::string(s));
+    return true;
+  };
+  value = trim(value);
+  if (!value.starts_with("bytes ")) return false;
+  value.remove_prefix(6);
+  const size_t slash = value.find('/');
+  if (slash == std::string_view::npos || !number(trim(value.substr(slash + 1)), total)) return false;
+  const std::string_view range = trim(value.substr(0, slash));
+  if (range == "*") {
+    *first = *last = -1;
+    return true;
+  }
+  const size_t dash = range.find('-');
+  return dash != std::string_view::npos && number(range.substr(0, dash), first) &&
+         number(range.substr(dash + 1), last) && *first >= 0 && *last >= *first;
+}
+
+std::optional<std::string> header_of(const Transfer& t, std::string_view name) {
+  for (const auto& [n, value] : t.headers) {
+    if (n == name) return value;
+  }
+  return std::nullopt;
+}
+
+// What If-Range may carry to make sure resumed bytes are of the same file: a
+// strong ETag, else Last-Modified (RFC 9110 13.1.5: never a weak ETag).
+std::string validator_of(const Transfer& t) {
+  if (auto etag = header_of(t, "etag"); etag && !etag->empty() && !etag->starts_with("W/")) return *etag;
+  return header_of(t, "last-modified").value_or("");
+}
+
+void remove_file(const std::string& path) { std::remove(path.c_str()); }
+
+// Writes (or, when there is none, removes) the validator kept beside .part, so that
+// a later call resumes only the same file. Written after .part was (re)started: a
+// crash in between leaves an older validator, which makes the server send the
+// whole file again, never splices two files.
+void store_validator(Download& d, std::string validator) {
+  d.validator = std::move(validator);
+  if (d.validator.empty()) {
+    remove_file(d.validator_file);
+  } else {
+    (void)write_file_atomically(d.validator_file, d.validator + "\n");  // without it, resumes are unchecked
+  }
+}
+
+// The first body byte of an answer to http_download: a 2xx goes to .part (a 206
+// appends, anything else starts it over); other answers stay in memory. False
+// aborts the transfer.
+bool begin_download_body(Transfer& t) {
+  Download& d = *t.download;
+  d.decided = true;
+  long status = 0;
+  curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
+  if (status < 200 || status > 299) return true;
+  d.to_file = true;
+  const int64_t limit = t.options->max_file_bytes;
+  if (status == 206) {
+    int64_t first = 0, last = 0, total = 0;
+    const auto range = header_of(t, "content-range");
+    if (!range || !parse_content_range(*range, &first, &last, &total) || first != d.offset) {
+      d.range_error = "answered " + (range ? "Content-Range: " + clean_text(*range) : std::string("206 without a Content-Range")) +
+                      " to Range: bytes=" + std::to_string(d.offset) + "-";
+      return false;
+    }
+    d.expected = total;
+    d.file = std::fopen(d.part.c_str(), "ab");
+    if (d.file && d.validator.empty()) store_validator(d, validator_of(t));
+  } else {
+    d.offset = 0;
+    d.resumed = 0;
+    d.file = std::fopen(d.part.c_str(), "wb");
+    const curl_off_t announced = [&] {
+      curl_off_t v = -1;
+      curl_easy_getinfo(t.easy, CURLINFO_CONTENT_LENGTH_DOWNLOAD_T, &v);
+      return v;
+    }();
+    d.expected = announced >= 0 ? static_cast<int64_t>(announced) : -1;
+    if (d.file) store_validator(d, validator_of(t));
+  }
+  if (!d.file) {
+    d.file_error = std::strerror(errno);
+    return false;
+  }
+  if (limit > 0 && d.expected > limit) {
+    d.too_large = true;
+    return false;
+  }
+  return true;
+}
+
+// The body of an answer to http_download: a 2xx to .part, others into memory.
+size_t on_download_body(Transfer* t, char* data, size_t length) {
+  Download& d = *t->download;
+  if (!d.decided && !begin_download_body(*t)) return 0;
+  if (!d.to_file) return std::string::npos;  // not the file: kept in memory below
+  if (std::fwrite(data, 1, length, d.file) != length) {
+    d.file_error = std::strerror(errno);
+    return 0;
+  }
+  d.written += static_cast<int64_t>(length);
+  const int64_t limit = t->options->max_file_bytes;
+  if (limit > 0 && d.offset + d.written > limit) {
+    d.too_large = true;
+    return 0;
+  }
+  return length;
+}
+
 size_t on_body(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const size_t length = size * count;
+  if (t->download) {
+    if (const size_t n = on_download_body(t, data, length); n != std::string::npos) return n;
+  }
   const size_t limit = t->options->max_body_bytes;
   if (t->body.empty()) {
     // Refuse early what announces itself as too large; what does not announce
@@ -161,6 +323,19 @@ int on_progress(void* user, curl_off_t dl_total, curl_off_t dl_now, curl_off_t u
     if (o.upload_progress && ul_total > 0 && ul_now != t->reported_sent) {
       t->reported_sent = ul_now;
       o.upload_progress(t->index, static_cast<int64_t>(ul_now), static_cast<int64_t>(ul_total));
+    }
+    if (t->download) {
+      // The whole file, resumed bytes included, and only once the answer is the file.
+      const Download& d = *t->download;
+      if (!d.to_file) return 0;
+      const curl_off_t done = d.offset + d.written;
+      const curl_off_t total = d.expected > 0 ? d.expected : 0;
+      if (done == t->reported_now && total == t->reported_total) return 0;
+      t->reported_now = done;
+      t->reported_total = total;
+      if (t->progress_bytes && o.progress) o.progress(done, total);
+      if (o.download_progress) o.download_progress(t->index, done, total);
+      return 0;
     }
     if (!t->progress_bytes || !o.progress) return 0;
     if (dl_now == t->reported_now && dl_total == t->reported_total) return 0;
@@ -242,6 +417,29 @@ bool start_attempt(Transfer& t) {
     }
     upload_size = static_cast<curl_off_t>(st.st_size);
   }
+  if (t.download) {
+    Download& d = *t.download;
+    d.offset = d.written = 0;
+    d.expected = -1;
+    d.decided = d.to_file = d.too_large = false;
+    d.file_error.clear();
+    d.range_error.clear();
+    struct stat st {};
+    if (::stat(d.part.c_str(), &st) == 0) {
+      if (!S_ISREG(st.st_mode)) {
+        t.start_error = d.part + " is not a regular file";
+        return false;
+      }
+      d.offset = static_cast<int64_t>(st.st_size);
+    }
+    if (d.initial < 0) {
+      // The first attempt: what an earlier call left, and the validator it kept.
+      d.initial = d.resumed = d.offset;
+      if (d.offset > 0) {
+        if (auto kept = read_file(d.validator_file)) d.validator = std::string(trim(*kept));
+      }
+    }
+  }
 
   t.easy = curl_easy_init();
   if (!t.easy) return false;
@@ -262,7 +460,8 @@ bool start_attempt(Transfer& t) {
   curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
   if (!o.ca_file.empty()) curl_easy_setopt(e, CURLOPT_CAINFO, o.ca_file.c_str());
   curl_easy_setopt(e, CURLOPT_USERAGENT, o.user_agent.c_str());
-  if (o.accept_gzip) curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "gzip, deflate");
+  // A download keeps the bytes as stored: Content-Length and ranges count them.
+  if (o.accept_gzip && !t.download) curl_easy_setopt(e, CURLOPT_ACCEPT_ENCODING, "gzip, deflate");
   curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t.errbuf);
   curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(e, CURLOPT_HEADERDATA, &t);
@@ -320,6 +519,11 @@ bool start_attempt(Transfer& t) {
   if (with_body && method != "POST" && !has_header(r, "Content-Type")) add("Content-Type:");
   for (const auto& [name, value] : r.headers) {
     add(value.empty() ? name + ";" : name + ": " + value);  // "Name;" sends an empty value
+  }
+  if (t.download && t.download->offset > 0) {
+    // The rest of the file, and only if it is still the file that began .part.
+    add("Range: bytes=" + std::to_string(t.download->offset) + "-");
+    if (!t.download->validator.empty()) add("If-Range: " + t.download->validator);
   }
   if (t.header_list) curl_easy_setopt(e, CURLOPT_HTTPHEADER, t.header_list);
   return true;
@@ -387,9 +591,8 @@ std::pair<Error, Retry> describe_failure(const Transfer& t, CURLcode code) {
                           after_send);
       }
       if (!sent) {
-        return unreadable("could not connect within " +
-                              std::to_string(std::min(o.connect_timeout_s, o.timeout_s)) + " s",
-                          before_send);
+        const int limit_s = o.timeout_s > 0 ? std::min(o.connect_timeout_s, o.timeout_s) : o.connect_timeout_s;
+        return unreadable("could not connect within " + std::to_string(limit_s) + " s", before_send);
       }
       return unreadable("timed out after " + std::to_string(o.timeout_s) + " s (" +
                             std::to_string(info_off(t.easy, CURLINFO_SIZE_DOWNLOAD_T)) + " bytes received)",
@@ -431,15 +634,133 @@ std::optional<int> retry_after_s(const std::vector<std::pair<std::string, std::s
   return std::nullopt;
 }
 
+// How an attempt of http_download ended, before the rules every request shares.
+struct DownloadStep {
+  bool done = false;                             // t.result is set
+  std::optional<std::pair<Error, Retry>> failure;  // else: as a failed attempt
+};
+
+// .part and its validator are discarded: the next attempt starts from byte 0.
+void discard_part(Download& d) {
+  remove_file(d.part);
+  remove_file(d.validator_file);
+  d.validator.clear();
+  d.resumed = 0;
+}
+
+// .part holds the whole file: it becomes the file.
+DownloadStep complete_download(Transfer& t, int64_t size) {
+  Download& d = *t.download;
+  DownloadStep step;
+  if (std::rename(d.part.c_str(), d.path.c_str()) != 0) {
+    step.failure = {Error{ErrorCode::kUnreadable, "cannot rename " + d.part + " to " + d.path + ": " + std::strerror(errno),
+                          d.path, 0, 0},
+                    Retry::kNo};
+    return step;
+  }
+  remove_file(d.validator_file);
+  d.complete = true;
+  d.size = size;
+  const HttpOptions& o = *t.options;
+  if (o.progress && t.progress_bytes) o.progress(size, size);
+  if (o.download_progress) o.download_progress(t.index, size, size);
+  HttpResponse response;
+  long status = 0;
+  curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
+  response.status = static_cast<int>(status);
+  response.headers = std::move(t.headers);
+  char* effective = nullptr;
+  curl_easy_getinfo(t.easy, CURLINFO_EFFECTIVE_URL, &effective);
+  response.effective_url = effective ? effective : t.request->url;
+  long redirects = 0;
+  curl_easy_getinfo(t.easy, CURLINFO_REDIRECT_COUNT, &redirects);
+  response.redirects = static_cast<int>(redirects);
+  t.result = std::move(response);
+  step.done = true;
+  return step;
+}
+
+DownloadStep finish_download_attempt(Transfer& t, CURLcode code) {
+  Download& d = *t.download;
+  DownloadStep step;
+  const std::string where = redact_url(t.request->url);
+  auto fail = [&](ErrorCode error_code, const std::string& what, Retry retry) {
+    step.failure = {Error{error_code, where + ": " + what, "", 0, 0}, retry};
+    return step;
+  };
+  if (!d.close() && d.file_error.empty()) d.file_error = std::strerror(errno);
+  if (!d.file_error.empty()) return fail(ErrorCode::kUnreadable, "cannot write " + d.part + ": " + d.file_error, Retry::kNo);
+  if (d.too_large) {
+    discard_part(d);
+    return fail(ErrorCode::kInvalidInput,
+                "file larger than " + std::to_string(t.options->max_file_bytes) + " bytes (the limit); transfer stopped",
+                Retry::kNo);
+  }
+  // An answer that does not continue .part: start over, once, without spending a retry.
+  auto start_over = [&](const std::string& what) {
+    discard_part(d);
+    if (d.started_over) return fail(ErrorCode::kUnreadable, what, Retry::kNo);
+    d.started_over = true;
+    --t.attempts;
+    return fail(ErrorCode::kUnreadable, what + "; started over", Retry::kAlways);
+  };
+  if (!d.range_error.empty()) return start_over(d.range_error);
+  if (code != CURLE_OK) return step;  // .part keeps what arrived; the next attempt resumes
+
+  long status = 0;
+  curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
+  if (status >= 200 && status <= 299) {
+    if (!d.decided) {
+      // No body at all: an empty file, unless a 206 (which must send bytes).
+      if (status == 206) return start_over("answered 206 without a body to Range: bytes=" + std::to_string(d.offset) + "-");
+      d.decided = d.to_file = true;
+      std::FILE* empty = std::fopen(d.part.c_str(), "wb");
+      if (!empty || std::fclose(empty) != 0)
+        return fail(ErrorCode::kUnreadable, "cannot write " + d.part + ": " + std::strerror(errno), Retry::kNo);
+      d.offset = 0;
+      d.resumed = 0;
+      d.expected = 0;
+      store_validator(d, validator_of(t));
+    }
+    const int64_t size = d.offset + d.written;
+    if (d.expected >= 0 && size < d.expected) {
+      return fail(ErrorCode::kUnreadable,
+                  "the body ended after " + std::to_string(size) + " of " + std::to_string(d.expected) + " bytes",
+                  Retry::kIfIdempotent);
+    }
+    if (d.expected >= 0 && size > d.expected) {
+      return start_over("sent " + std::to_string(size) + " bytes of a file said to be " + std::to_string(d.expected));
+    }
+    return complete_download(t, size);
+  }
+  if (status == 416 && d.offset > 0) {
+    // Nothing is left after byte N: complete if the file is N bytes, else .part is not of it.
+    int64_t first = 0, last = 0, total = -1;
+    const auto range = header_of(t, "content-range");
+    if (range && parse_content_range(*range, &first, &last, &total) && total == d.offset) {
+      return complete_download(t, d.offset);
+    }
+    return start_over("answered 416 to Range: bytes=" + std::to_string(d.offset) + "- (the file is " +
+                      (total >= 0 ? std::to_string(total) + " bytes" : std::string("of unknown size")) + ")");
+  }
+  return step;  // not the file: a response, or a transient status to retry
+}
+
 // Ends the attempt in flight: either stores t.result, or returns the delay before
 // the next attempt.
 std::optional<std::chrono::milliseconds> finish_attempt(Transfer& t, CURLcode code) {
   const HttpOptions& o = *t.options;
   const bool idempotent = is_idempotent(t.request->method);
-  const bool attempts_left = t.attempts <= o.retries;
   std::optional<int> server_delay_s;
+  std::optional<std::pair<Error, Retry>> failure;
+  if (t.download) {
+    DownloadStep step = finish_download_attempt(t, code);
+    if (step.done) return std::nullopt;
+    failure = std::move(step.failure);
+  }
+  const bool attempts_left = t.attempts <= o.retries;
 
-  if (code == CURLE_OK) {
+  if (code == CURLE_OK && !failure) {
     long status = 0;
     curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
     const bool transient = status == 429 || status == 503 ||
@@ -460,7 +781,7 @@ std::optional<std::chrono::milliseconds> finish_attempt(Transfer& t, CURLcode co
     }
     server_delay_s = retry_after_s(t.headers);
   } else {
-    auto [error, retry] = describe_failure(t, code);
+    auto [error, retry] = failure ? std::move(*failure) : describe_failure(t, code);
     const bool may_retry = retry == Retry::kAlways || (retry == Retry::kIfIdempotent && idempotent);
     if (!may_retry || !attempts_left) {
       if (t.attempts > 1) error.message += " (" + std::to_string(t.attempts) + " attempts)";
@@ -469,7 +790,7 @@ std::optional<std::chrono::milliseconds> finish_attempt(Transfer& t, CURLcode co
     }
   }
   // 0.5 s, 1 s, 2 s, ... with the defaults; the shift is capped against overflow.
-  const int doublings = std::min(t.attempts - 1, 16);
+  const int doublings = std::clamp(t.attempts - 1, 0, 16);
   auto delay = std::chrono::milliseconds(static_cast<int64_t>(std::max(o.retry_delay_ms, 0)) << doublings);
   if (server_delay_s) delay = std::max(delay, std::chrono::milliseconds(int64_t{*server_delay_s} * 1000));
   return delay;
@@ -581,6 +902,46 @@ std::unique_ptr<Transfer> make_transfer(const HttpRequest& request, const HttpOp
   return t;
 }
 
+// A transfer for `download`, already holding its result when it cannot start.
+std::unique_ptr<Transfer> make_download_transfer(const HttpRequest& request, const std::string& path,
+                                                 const HttpOptions& options) {
+  auto t = make_transfer(request, options);
+  if (t->result) return t;
+  auto refuse = [&](const std::string& why) {
+    t->result = make_error(ErrorCode::kInvalidInput, request.url, why);
+    return std::move(t);
+  };
+  if (!request.method.empty() && request.method != "GET") return refuse("a download is a GET, not " + request.method);
+  if (!request.body.empty() || !request.body_file.empty()) return refuse("a download sends no body");
+  if (has_header(request, "Range") || has_header(request, "If-Range"))
+    return refuse("a download asks for its own ranges (to resume); give no Range header");
+  if (path.empty()) return refuse("no file to download into");
+  t->download = std::make_unique<Download>();
+  t->download->path = path;
+  t->download->part = path + ".part";
+  t->download->validator_file = t->download->part + ".validator";
+  return t;
+}
+
+Result<HttpDownload> download_result(Transfer& t) {
+  Result<HttpResponse>& result = *t.result;
+  if (!result) return result.error();
+  HttpDownload out;
+  out.response = std::move(*result);
+  if (t.download) {
+    out.complete = t.download->complete;
+    out.resumed_bytes = t.download->complete ? t.download->resumed : 0;
+    if (out.complete) {
+      out.size_bytes = t.download->size;
+    } else {
+      struct stat st {};
+      out.size_bytes = ::stat(t.download->part.c_str(), &st) == 0 ? static_cast<int64_t>(st.st_size) : 0;
+      out.resumed_bytes = std::min(t.download->resumed, out.size_bytes);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::optional<std::string> HttpResponse::header(std::string_view name) const {
@@ -615,6 +976,36 @@ std::vector<Result<HttpResponse>> http_fetch_all(const std::vector<HttpRequest>&
   std::vector<Result<HttpResponse>> results;
   results.reserve(transfers.size());
   for (auto& t : transfers) results.push_back(std::move(*t->result));
+  return results;
+}
+
+Result<HttpDownload> http_download(const HttpRequest& request, const std::string& path, const HttpOptions& options) {
+  std::vector<std::unique_ptr<Transfer>> transfers;
+  transfers.push_back(make_download_transfer(request, path, options));
+  transfers.front()->progress_bytes = true;
+  run(transfers, 1, options, /*progress_per_request=*/false);
+  return download_result(*transfers.front());
+}
+
+std::vector<Result<HttpDownload>> http_download_all(const std::vector<HttpDownloadRequest>& downloads,
+                                                    const HttpOptions& options, int parallel) {
+  std::vector<std::unique_ptr<Transfer>> transfers;
+  transfers.reserve(downloads.size());
+  std::set<std::string> paths;
+  for (const HttpDownloadRequest& d : downloads) {
+    transfers.push_back(make_download_transfer(d.request, d.path, options));
+    transfers.back()->index = transfers.size() - 1;
+    // Two transfers appending to one .part would interleave their bytes.
+    if (!paths.insert(d.path).second && !transfers.back()->result) {
+      transfers.back()->result = make_error(ErrorCode::kInvalidInput, d.request.url,
+                                            "another download of this call writes " + d.path);
+      transfers.back()->download.reset();
+    }
+  }
+  run(transfers, parallel, options, /*progress_per_request=*/true);
+  std::vector<Result<HttpDownload>> results;
+  results.reserve(transfers.size());
+  for (auto& t : transfers) results.push_back(download_result(*t));
   return results;
 }
 

@@ -6,8 +6,11 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "servers/loopback_server.h"
 #include "test_support.h"
@@ -301,6 +304,8 @@ TEST_CASE("a server that never accepts the connection hits the connect timeout",
   const std::string url = "http://127.0.0.1:" + std::to_string(ntohs(address.sin_port)) + "/";
   CHECK(fetch_error(get(url), o) == url + ": could not connect within 1 s");
   CHECK(seconds_since(start) < 4);
+  o.timeout_s = 0;  // no limit on the transfer (as import's downloads): the connect one still holds
+  CHECK(fetch_error(get(url), o) == url + ": could not connect within 1 s");
   for (int fd : fillers) close(fd);
   close(listener);
 }
@@ -701,5 +706,276 @@ TEST_CASE("against nginx: 206 ranges, HEAD sizes, ETag and 304, gzip feeds, a 30
       CHECK(results[i]->status == 206);
       CHECK(results[i]->body == media.substr(static_cast<size_t>(i) * 1000, 500));
     }
+  }
+}
+
+// ---- http_download -----------------------------------------------------------
+
+namespace {
+
+using podsmith::http_download;
+using podsmith::http_download_all;
+using podsmith::HttpDownload;
+using podsmith::HttpDownloadRequest;
+
+// The bytes odd_http.py's /file/KEY/N serves in version `version`.
+std::string odd_file(size_t size, int version = 1) {
+  std::string out(size, '\0');
+  for (size_t i = 0; i < size; ++i) out[i] = static_cast<char>((i * 7 + static_cast<size_t>(version) * 13) % 251);
+  return out;
+}
+
+// What /file/KEY saw: one entry per request, {range, if-range, status}.
+nlohmann::json file_log(const std::string& key) {
+  return nlohmann::json::parse(fetch_ok(get(odd().url("/file-log/" + key))).body);
+}
+
+HttpDownload download_ok(const std::string& url, const std::string& path, const HttpOptions& options = fast()) {
+  auto result = http_download(get(url), path, options);
+  INFO(url << ": " << (result ? "" : result.error().message));
+  REQUIRE(result);
+  return std::move(result).value();
+}
+
+bool exists(const std::string& path) { return std::filesystem::exists(path); }
+
+}  // namespace
+
+TEST_CASE("http_download streams the body into PATH.part and renames it only when complete", "[http]") {
+  podsmith::test::TempDir dir;
+  const std::string path = (dir.path() / "ep.mp3").string();
+  HttpOptions o = fast();
+  o.max_body_bytes = 1000;  // memory's limit: not the file's
+  std::vector<std::pair<int64_t, int64_t>> calls;
+  std::vector<int64_t> per_file;
+  o.progress = [&](int64_t done, int64_t total) { calls.emplace_back(done, total); };
+  o.download_progress = [&](size_t index, int64_t done, int64_t total) {
+    CHECK(index == 0);
+    CHECK(total == 3'000'000);
+    per_file.push_back(done);
+  };
+  const HttpDownload d = download_ok(odd().url("/file/dl-basic/3000000"), path, o);
+  CHECK(d.complete);
+  CHECK(d.response.status == 200);
+  CHECK(d.response.body.empty());
+  CHECK(d.response.header("etag") == "\"dl-basic-v1\"");
+  CHECK(d.size_bytes == 3'000'000);
+  CHECK(d.resumed_bytes == 0);
+  CHECK(podsmith::test::read_file(path) == odd_file(3'000'000));
+  CHECK_FALSE(exists(path + ".part"));
+  CHECK_FALSE(exists(path + ".part.validator"));
+  REQUIRE_FALSE(calls.empty());
+  CHECK(calls.back() == std::pair<int64_t, int64_t>{3'000'000, 3'000'000});
+  CHECK(std::is_sorted(calls.begin(), calls.end()));
+  REQUIRE_FALSE(per_file.empty());
+  CHECK(per_file.back() == 3'000'000);
+  CHECK(file_log("dl-basic").size() == 1);
+}
+
+TEST_CASE("a cut connection is retried from the byte where it stopped, with If-Range", "[http]") {
+  podsmith::test::TempDir dir;
+  const std::string path = (dir.path() / "ep.mp3").string();
+  const HttpDownload d = download_ok(odd().url("/file/dl-cut/300000?cut=100000"), path);
+  CHECK(d.complete);
+  CHECK(d.response.status == 206);
+  CHECK(d.resumed_bytes == 0);  // nothing was there when the call began
+  CHECK(podsmith::test::read_file(path) == odd_file(300'000));
+  const auto log = file_log("dl-cut");
+  REQUIRE(log.size() == 2);
+  CHECK(log[0]["range"].is_null());
+  CHECK(log[1]["range"] == "bytes=100000-");
+  CHECK(log[1]["if-range"] == "\"dl-cut-v1\"");
+  CHECK(log[1]["status"] == 206);
+}
+
+TEST_CASE("an interrupted download is resumed by the next call, without fetching its bytes again", "[http]") {
+  podsmith::test::TempDir dir;
+  const std::string path = (dir.path() / "ep.mp3").string();
+  HttpOptions once = fast();
+  once.retries = 0;
+  const std::string url = odd().url("/file/dl-resume/300000?cut=120000");
+  auto cut = http_download(get(url), path, once);
+  REQUIRE_FALSE(cut);
+  CHECK(cut.error().code == ErrorCode::kUnreadable);
+  CHECK_FALSE(exists(path));
+  CHECK(std::filesystem::file_size(path + ".part") == 120'000);
+  CHECK(podsmith::test::read_file(path + ".part.validator") == "\"dl-resume-v1\"\n");
+
+  const HttpDownload d = download_ok(url, path, once);
+  CHECK(d.complete);
+  CHECK(d.resumed_bytes == 120'000);
+  CHECK(d.size_bytes == 300'000);
+  CHECK(podsmith::test::read_file(path) == odd_file(300'000));
+  CHECK_FALSE(exists(path + ".part.validator"));
+  const auto log = file_log("dl-resume");
+  REQUIRE(log.size() == 2);
+  CHECK(log[1]["range"] == "bytes=120000-");
+  CHECK(log[1]["if-range"] == "\"dl-resume-v1\"");
+}
+
+TEST_CASE("a file that changed since the partial download starts over instead of splicing", "[http]") {
+  podsmith::test::TempDir dir;
+  const std::string path = (dir.path() / "ep.mp3").string();
+  HttpOptions once = fast();
+  once.retries = 0;
+  const std::string url = odd().url("/file/dl-change/200000?cut=50000&change=1");
+  REQUIRE_FALSE(http_download(get(url), path, once));
+  const HttpDownload d = download_ok(url, path, once);
+  CHECK(d.response.status == 200);  // If-Range did not match: the whole new version
+  CHECK(d.resumed_bytes == 0);
+  CHECK(podsmith::test::read_file(path) == odd_file(200'000, 2));
+  const auto log = file_log("dl-change");
+  REQUIRE(log.size() == 2);
+  CHECK(log[1]["if-range"] == "\"dl-change-v1\"");
+  CHECK(log[1]["status"] == 200);
+}
+
+TEST_CASE("answers that do not continue the .part make the download start over", "[http]") {
+  podsmith::test::TempDir dir;
+  const std::string path = (dir.path() / "ep.mp3").string();
+  SECTION("200 to a Range request") {
+    dir.write("ep.mp3.part", std::string(100, 'g'));
+    const HttpDownload d = download_ok(odd().url("/range-ignored"), path);
+    CHECK(d.response.status == 200);
+    CHECK(d.resumed_bytes == 0);
+    std::string expected;
+    for (int i = 0; i < 4; ++i) {
+      for (int b = 0; b < 256; ++b) expected += static_cast<char>(b);
+    }
+    CHECK(podsmith::test::read_file(path) == expected);
+  }
+  SECTION("206 from another byte than asked for") {
+    dir.write("ep.mp3.part", std::string(100, 'g'));
+    const HttpDownload d = download_ok(odd().url("/file/dl-bad-range/5000?bad_range=1"), path);
+    CHECK(d.complete);
+    CHECK(podsmith::test::read_file(path) == odd_file(5000));
+    const auto log = file_log("dl-bad-range");
+    REQUIRE(log.size() == 2);
+    CHECK(log[0]["range"] == "bytes=100-");
+    CHECK(log[1]["range"].is_null());  // the .part was discarded
+  }
+}
+
+TEST_CASE("an HTTP error is a response: no file, and the .part is kept", "[http]") {
+  podsmith::test::TempDir dir;
+  const std::string path = (dir.path() / "ep.mp3").string();
+  dir.write("ep.mp3.part", "partial");
+  const HttpDownload d = download_ok(odd().url("/status/404"), path);
+  CHECK_FALSE(d.complete);
+  CHECK(d.response.status == 404);
+  CHECK(d.response.body == "status 404\n");
+  CHECK(d.size_bytes == 7);
+  CHECK_FALSE(exists(path));
+  CHECK(podsmith::test::read_file(path + ".part") == "partial");
+}
+
+TEST_CASE("a download has its own size limit, and stops a body without end", "[http]") {
+  podsmith::test::TempDir dir;
+  const std::string path = (dir.path() / "endless.bin").string();
+  HttpOptions o = fast();
+  o.max_file_bytes = 1'000'000;
+  auto r = http_download(get(odd().url("/endless")), path, o);
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == ErrorCode::kInvalidInput);
+  CHECK_THAT(r.error().message, Catch::Contains("file larger than 1000000 bytes"));
+  CHECK_FALSE(exists(path + ".part"));
+  // Announced as too large: refused before a byte is written.
+  r = http_download(get(odd().url("/file/dl-too-big/2000000")), path, o);
+  REQUIRE_FALSE(r);
+  CHECK_THAT(r.error().message, Catch::Contains("file larger than"));
+  CHECK_FALSE(exists(path + ".part"));
+}
+
+TEST_CASE("http_download refuses what is not a plain GET, and names the file it cannot write", "[http]") {
+  podsmith::test::TempDir dir;
+  const std::string path = (dir.path() / "ep.mp3").string();
+  HttpRequest put = get(odd().url("/hello"));
+  put.method = "PUT";
+  auto r = http_download(put, path, fast());
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == ErrorCode::kInvalidInput);
+  HttpRequest ranged = get(odd().url("/hello"));
+  ranged.headers = {{"Range", "bytes=0-1"}};
+  r = http_download(ranged, path, fast());
+  REQUIRE_FALSE(r);
+  CHECK_THAT(r.error().message, Catch::Contains("Range"));
+  r = http_download(get("file:///etc/passwd"), path, fast());
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == ErrorCode::kInvalidInput);
+  CHECK_FALSE(exists(path + ".part"));
+
+  const std::string nowhere = (dir.path() / "no-such-dir/ep.mp3").string();
+  const std::string with_secret = "http://user:hunter2@127.0.0.1:" + std::to_string(odd().port()) + "/hello";
+  r = http_download(get(with_secret), nowhere, fast());
+  REQUIRE_FALSE(r);
+  CHECK(r.error().code == ErrorCode::kUnreadable);
+  CHECK_THAT(r.error().message, Catch::Contains("cannot write " + nowhere + ".part: No such file or directory"));
+  CHECK_THAT(r.error().message, !Catch::Contains("hunter2"));
+}
+
+TEST_CASE("against nginx: downloads resume with real 206s, and a complete .part is answered 416", "[http]") {
+  podsmith::test::TempDir root;
+  std::string media;
+  for (int i = 0; i < 200'000; ++i) media += static_cast<char>((i * 11) % 253);
+  root.write("media/ep1.mp3", media);
+  for (int i = 2; i <= 6; ++i) root.write("media/ep" + std::to_string(i) + ".mp3", media.substr(0, 10'000 * i));
+  NginxServer nginx(root.path());
+  podsmith::test::TempDir dir;
+  const std::string path = (dir.path() / "ep1.mp3").string();
+  const std::string url = nginx.url("/media/ep1.mp3");
+
+  SECTION("a partial file is completed from where it stopped") {
+    dir.write("ep1.mp3.part", media.substr(0, 70'000));
+    const HttpDownload d = download_ok(url, path);
+    CHECK(d.response.status == 206);
+    CHECK(d.response.header("content-range") == "bytes 70000-199999/200000");
+    CHECK(d.resumed_bytes == 70'000);
+    CHECK(podsmith::test::read_file(path) == media);
+  }
+  SECTION("a .part that is already whole is renamed after a 416") {
+    dir.write("ep1.mp3.part", media);
+    const HttpDownload d = download_ok(url, path);
+    CHECK(d.complete);
+    CHECK(d.response.status == 416);
+    CHECK(d.resumed_bytes == 200'000);
+    CHECK(podsmith::test::read_file(path) == media);
+  }
+  SECTION("a .part longer than the file is discarded") {
+    dir.write("ep1.mp3.part", media + "0123456789");
+    const HttpDownload d = download_ok(url, path);
+    CHECK(d.response.status == 200);
+    CHECK(d.resumed_bytes == 0);
+    CHECK(podsmith::test::read_file(path) == media);
+  }
+  SECTION("http_download_all: in parallel, in order, with per-file progress") {
+    std::vector<HttpDownloadRequest> downloads;
+    for (int i = 1; i <= 6; ++i) {
+      downloads.push_back({get(nginx.url("/media/ep" + std::to_string(i) + ".mp3")),
+                           (dir.path() / ("ep" + std::to_string(i) + ".mp3")).string()});
+    }
+    downloads.push_back({get(nginx.url("/media/missing.mp3")), (dir.path() / "missing.mp3").string()});
+    downloads.push_back({get(nginx.url("/media/ep2.mp3")), downloads[1].path});  // one .part for two
+    HttpOptions o = fast();
+    std::map<size_t, int64_t> last;
+    int64_t finished = 0;
+    o.download_progress = [&](size_t index, int64_t done, int64_t) { last[index] = done; };
+    o.progress = [&](int64_t done, int64_t total) {
+      CHECK(total == 8);
+      finished = done;
+    };
+    const auto results = http_download_all(downloads, o, 2);
+    REQUIRE(results.size() == 8);
+    for (int i = 0; i < 6; ++i) {
+      REQUIRE(results[i]);
+      CHECK(results[i]->complete);
+      CHECK(podsmith::test::read_file(downloads[i].path) == (i == 0 ? media : media.substr(0, 10'000 * (i + 1))));
+      CHECK(last[i] == static_cast<int64_t>(i == 0 ? media.size() : 10'000 * (i + 1)));
+    }
+    REQUIRE(results[6]);
+    CHECK_FALSE(results[6]->complete);
+    CHECK(results[6]->response.status == 404);
+    REQUIRE_FALSE(results[7]);
+    CHECK(results[7].error().code == ErrorCode::kInvalidInput);
+    CHECK(finished == 8);
   }
 }

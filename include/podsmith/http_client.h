@@ -3,8 +3,8 @@
 /// rules live in one place: only http and https (also after a redirect; never
 /// file:, ftp: or others), TLS verification always on, timeouts, a body size limit
 /// enforced while receiving, retries of transient failures with backoff, and no
-/// credentials in error messages. It does not parse what it fetches, write files,
-/// or print anything.
+/// credentials in error messages. It does not parse what it fetches or print
+/// anything; the only files it writes are those http_download is asked for.
 #pragma once
 
 #include <cstddef>
@@ -70,7 +70,8 @@ std::string default_user_agent();
 struct HttpOptions {
   /// Giving up on connecting (DNS, TCP and TLS handshake). Default 10 s.
   int connect_timeout_s = 10;
-  /// The whole transfer of one attempt, connecting included. Default 60 s.
+  /// The whole transfer of one attempt, connecting included; 0: no limit (a
+  /// stall still ends it, see below). Default 60 s.
   int timeout_s = 60;
   /// Abort when less than one byte per second arrives for this long. Default 20 s.
   int low_speed_timeout_s = 20;
@@ -113,7 +114,22 @@ struct HttpOptions {
   /// or 0 when unknown; both as sent, before decoding); http_fetch_all with (requests finished, requests in
   /// all) after each one. Called on the calling thread; an exception it throws
   /// stops every transfer of the call and propagates. Default none.
+  /// http_download calls it as http_fetch does, counting the whole file (bytes
+  /// already in the .part file included); http_download_all as http_fetch_all.
   std::function<void(int64_t done, int64_t total)> progress;
+  /// http_download and http_download_all call it as a file's bytes arrive with
+  /// (index of the download, 0 for http_download; bytes of the file so far,
+  /// resumed ones included; the file's size, or 0 while unknown), and once more
+  /// with (size, size) when the file is complete. As `progress`: on the calling
+  /// thread, and an exception stops every transfer and propagates. Default none.
+  std::function<void(size_t index, int64_t done, int64_t total)> download_progress;
+  /// The largest file http_download writes, bytes resumed from a .part included.
+  /// Not max_body_bytes, which bounds memory: a file bounds disk, and episodes
+  /// are routinely larger than 64 MiB (a 3-hour 1080p video is 5 GiB or more),
+  /// so the default, 16 GiB, is above any real episode yet stops a server that
+  /// sends without end before it fills a disk. A larger file stops the transfer
+  /// and is an error (kInvalidInput); its .part file is removed. 0: no limit.
+  int64_t max_file_bytes = int64_t{16} * 1024 * 1024 * 1024;
 };
 
 /// Sends `request` and returns the final response, whatever its status. On a
@@ -131,6 +147,62 @@ Result<HttpResponse> http_fetch(const HttpRequest& request, const HttpOptions& o
 /// failure does not stop the others; each result is as http_fetch's.
 std::vector<Result<HttpResponse>> http_fetch_all(const std::vector<HttpRequest>& requests,
                                                  const HttpOptions& options = {}, int parallel = 8);
+
+/// What http_download did. The response is the final one, as http_fetch returns
+/// it, except that its body is empty when the file was written (an error page,
+/// as a 404's, is kept up to max_body_bytes).
+struct HttpDownload {
+  HttpResponse response;
+  /// True when the whole file is at the path given (renamed from PATH.part).
+  /// False for an answer that is not the file (404, 410, 500 after the retries,
+  /// ...): response.status says which, and PATH.part is kept as it was.
+  bool complete = false;
+  int64_t size_bytes = 0;     // of the file at PATH when complete, else of PATH.part
+  /// Bytes that were in PATH.part when the call began and were not fetched
+  /// again (0 when the server sent the whole file, also after a resume refused).
+  int64_t resumed_bytes = 0;
+};
+
+/// Fetches `request` (a GET; no Range header of its own) into the file `path`,
+/// streaming: the body goes to PATH.part as it arrives, never into memory, and
+/// PATH.part is renamed to `path` (replacing a file there) only once it is
+/// complete. Everything http_fetch promises holds (http/https only, redirects,
+/// timeouts, retries with backoff, TLS verification, no credentials in messages),
+/// with these differences:
+/// - Resumable. When PATH.part exists (from an attempt cut short, in this call or
+///   an earlier one), the request asks for the rest: "Range: bytes=N-", with
+///   If-Range carrying the strong ETag (or else the Last-Modified) of the answer
+///   that began the file, kept beside it in PATH.part.validator. A 206 from N
+///   appends; a 200 (the server ignores ranges, or the file changed since)
+///   starts PATH.part over; a 416 whose Content-Range says the file is N bytes
+///   means PATH.part was complete already; another 416, or a 206 from elsewhere
+///   than N, discards PATH.part and starts over once. Each retry resumes from
+///   what arrived, so a cut connection costs only the bytes in flight.
+/// - The body is kept exactly as stored: no Accept-Encoding is sent.
+/// - A 2xx whose body ends short of its Content-Length or Content-Range is a
+///   transient failure (retried, resuming), not a response.
+/// - options.timeout_s bounds each attempt; set it to 0 for files that may take
+///   longer and rely on low_speed_timeout_s to end a stalled one.
+/// - options.max_file_bytes, not max_body_bytes, bounds the file.
+/// Errors, after the retries, as http_fetch's; besides, kUnreadable when PATH.part
+/// cannot be written or renamed (the message names it and says why, as "No space
+/// left on device"), and kInvalidInput for a request that is not a plain GET.
+/// PATH.part is kept after a failure so that the next call resumes it.
+Result<HttpDownload> http_download(const HttpRequest& request, const std::string& path,
+                                   const HttpOptions& options = {});
+
+/// One file for http_download_all: the request and the path to write.
+struct HttpDownloadRequest {
+  HttpRequest request;
+  std::string path;
+};
+
+/// Runs every download as http_download does, with at most `parallel` (at least
+/// 1) in flight at a time, and returns their results in the order of `downloads`.
+/// One failure does not stop the others. A second download to a path already in
+/// the list fails with kInvalidInput (the two would append to one .part file).
+std::vector<Result<HttpDownload>> http_download_all(const std::vector<HttpDownloadRequest>& downloads,
+                                                    const HttpOptions& options = {}, int parallel = 4);
 
 /// `url` fit to print: user info removed, and the values of query parameters whose
 /// names suggest a secret (token, key, secret, password, signature, credential,

@@ -34,6 +34,13 @@ Routes (GET, HEAD, POST and PUT alike):
   /etag                    ETag and Last-Modified; 304 to a matching If-None-Match or
                            If-Modified-Since
   /auth                    200 to Basic user:secret, else 401
+  /file/KEY/N              N bytes of a file with an ETag, Last-Modified and byte ranges
+                           (206 for "bytes=A-" and "bytes=A-B", 416 past the end, If-Range
+                           honoured). Query: cut=B sends only B bytes of the first answer to
+                           KEY and closes the connection; change=1 makes each request of KEY
+                           see a new version (other bytes, other ETag); bad_range=1 answers
+                           every request with 206 and the whole file from byte 0.
+  /file-log/KEY            JSON list of the requests /file/KEY saw: range, if-range, status
 """
 
 import argparse
@@ -59,6 +66,7 @@ LAST_MODIFIED = "Tue, 02 Jan 2024 03:04:05 GMT"
 
 lock = threading.Lock()
 counts = {}     # KEY -> requests seen
+file_logs = {}  # KEY -> [{"range": ..., "if-range": ..., "status": ...}] of /file/KEY
 in_flight = {}  # KEY -> requests in flight now
 peaks = {}      # KEY -> most in flight at once
 
@@ -280,6 +288,51 @@ class Handler(BaseHTTPRequestHandler):
             self.reply(304, headers=headers)
         else:
             self.reply(200, b"<rss/>\n", headers=headers, content_type="application/rss+xml")
+
+    def route_file(self, args, query, body):
+        key, size = args[0], int(args[1])
+        seen = count("file/" + key)
+        version = seen if query.get("change") == ["1"] else 1
+        content = bytes((i * 7 + version * 13) % 251 for i in range(size))
+        etag = f'"{key}-v{version}"'
+        headers = [("ETag", etag), ("Last-Modified", LAST_MODIFIED), ("Accept-Ranges", "bytes")]
+        asked = self.headers.get("Range")
+        if_range = self.headers.get("If-Range")
+        status, first, last = 200, 0, size - 1
+        if query.get("bad_range") == ["1"]:
+            status = 206
+        elif asked and asked.startswith("bytes=") and (if_range is None or if_range == etag):
+            start, _, end = asked[len("bytes="):].partition("-")
+            first = int(start)
+            last = min(int(end), size - 1) if end else size - 1
+            status = 206 if first < size else 416
+        with lock:
+            file_logs.setdefault(key, []).append({"range": asked, "if-range": if_range, "status": status})
+        if status == 416:
+            self.reply(416, b"", headers=headers + [("Content-Range", f"bytes */{size}")])
+            return
+        if status == 206:
+            headers.append(("Content-Range", f"bytes {first}-{last}/{size}"))
+        part = content[first:last + 1]
+        cut = query.get("cut")
+        if cut and seen == 1:
+            self.send_response(status)
+            self.send_header("Content-Type", "audio/mpeg")
+            for name, value in headers:
+                self.send_header(name, value)
+            self.send_header("Content-Length", str(len(part)))
+            self.end_headers()
+            self.wfile.write(part[:int(cut[0])])
+            self.wfile.flush()
+            self.close_connection = True
+            self.connection.shutdown(socket.SHUT_RDWR)
+            return
+        self.reply(status, part, headers=headers, content_type="audio/mpeg")
+
+    def route_file_log(self, args, query, body):
+        with lock:
+            log = list(file_logs.get(args[0], []))
+        self.reply(200, json.dumps(log).encode(), content_type="application/json")
 
     def route_auth(self, args, query, body):
         expected = "Basic " + base64.b64encode(b"user:secret").decode()
