@@ -376,21 +376,29 @@ TEST_CASE("publish to S3 with a wrong secret is refused by the signature check a
   for (const std::string& f : kExampleFiles) CHECK_FALSE(fs::exists(s3.object_path("show/" + f)));
 }
 
-TEST_CASE("publish killed mid-upload leaves the public feed consistent, and the next one finishes", "[publish]") {
-  podsmith::test::FtpServer ftp;
-  Show show("target = \"" + ftp.target("/show") + "\"\nverify_public = false\n");
-  const std::vector<std::string> env = {"PODSMITH_USER=" + ftp.user(), "PODSMITH_PASSWORD=" + ftp.password()};
-  REQUIRE(show.publish({}, env).exit_code == 0);
-  const std::string old_feed = read_file((ftp.root() / "show/feeds/channel8.xml").string());
+// Publishes the example to `server_root` through `publish_table`, adds a 1 MB
+// episode, kills a slow publish of it midway, and checks that the public feed
+// stayed consistent and that the next publish finishes the job.
+void check_killed_publish_recovers(const std::string& publish_table, const std::vector<std::string>& env,
+                                   const fs::path& server_root) {
+  Show show(publish_table);
+  {
+    const RunResult first = show.publish({}, env);
+    INFO(first.err);
+    REQUIRE(first.exit_code == 0);
+  }
+  const std::string old_feed = read_file((server_root / "feeds/channel8.xml").string());
 
   show.add_big_episode();
   {
     // At 100 KB/s the 1 MB episode takes ten seconds: stop the process once part of it is there.
-    setenv("PODSMITH_USER", ftp.user().c_str(), 1);
-    setenv("PODSMITH_PASSWORD", ftp.password().c_str(), 1);
+    for (const std::string& entry : env) {
+      const size_t eq = entry.find('=');
+      setenv(entry.substr(0, eq).c_str(), entry.substr(eq + 1).c_str(), 1);
+    }
     podsmith::test::ServerProcess slow({"/usr/bin/env", "-C", show.root().string(), PODSMITH_BINARY, "publish",
                                         "--limit-rate", "100K"});
-    const fs::path part = ftp.root() / "show/media/.2006-04-big.mp3.podsmith-part";
+    const fs::path part = server_root / "media/.2006-04-big.mp3.podsmith-part";
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
     while (std::chrono::steady_clock::now() < deadline && !(fs::exists(part) && fs::file_size(part) > 150'000)) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -400,9 +408,9 @@ TEST_CASE("publish killed mid-upload leaves the public feed consistent, and the 
     slow.stop();  // SIGTERM: podsmith dies mid-transfer
   }
   // The public feed is the old one, and everything it names is whole.
-  CHECK(read_file((ftp.root() / "show/feeds/channel8.xml").string()) == old_feed);
-  CHECK_FALSE(fs::exists(ftp.root() / "show/media/2006-04-big.mp3"));
-  check_consistent(ftp.root() / "show");
+  CHECK(read_file((server_root / "feeds/channel8.xml").string()) == old_feed);
+  CHECK_FALSE(fs::exists(server_root / "media/2006-04-big.mp3"));
+  check_consistent(server_root);
 
   // The next publish continues the interrupted file and puts the feed up last.
   const RunResult finish = show.publish({"--json"}, env);
@@ -416,10 +424,24 @@ TEST_CASE("publish killed mid-upload leaves the public feed consistent, and the 
     INFO(path);
     CHECK((path == "feeds/channel8.xml" || path.find("2006-04-big") != std::string::npos));
   }
-  CHECK(read_file((ftp.root() / "show/media/2006-04-big.mp3").string()) == read_file(show.path("media/2006-04-big.mp3")));
-  CHECK_FALSE(fs::exists(ftp.root() / "show/media/.2006-04-big.mp3.podsmith-part"));
-  CHECK(read_file((ftp.root() / "show/feeds/channel8.xml").string()) == read_file(show.path("feeds/channel8.xml")));
-  check_consistent(ftp.root() / "show");
+  CHECK(read_file((server_root / "media/2006-04-big.mp3").string()) == read_file(show.path("media/2006-04-big.mp3")));
+  CHECK_FALSE(fs::exists(server_root / "media/.2006-04-big.mp3.podsmith-part"));
+  CHECK(read_file((server_root / "feeds/channel8.xml").string()) == read_file(show.path("feeds/channel8.xml")));
+  check_consistent(server_root);
+}
+
+TEST_CASE("publish over FTP killed mid-upload leaves the public feed consistent; the next one finishes", "[publish]") {
+  podsmith::test::FtpServer ftp;
+  check_killed_publish_recovers("target = \"" + ftp.target("/show") + "\"\nverify_public = false\n",
+                                {"PODSMITH_USER=" + ftp.user(), "PODSMITH_PASSWORD=" + ftp.password()},
+                                ftp.root() / "show");
+}
+
+TEST_CASE("publish over SFTP killed mid-upload leaves the public feed consistent; the next one finishes", "[publish]") {
+  podsmith::test::SshServer ssh;
+  check_killed_publish_recovers("target = \"" + ssh.target("/show") + "\"\nhost_key_sha256 = \"" +
+                                    ssh.host_key_sha256() + "\"\nverify_public = false\n",
+                                {"PODSMITH_SSH_KEY=" + ssh.private_key_path()}, ssh.root() / "show");
 }
 
 TEST_CASE("publish uploads nothing when lint finds an error or the feed names a missing file", "[publish]") {
