@@ -406,6 +406,7 @@ void check_killed_publish_recovers(const std::string& publish_table, const std::
     REQUIRE(fs::exists(part));
     REQUIRE(fs::file_size(part) < fs::file_size(show.path("media/2006-04-big.mp3")));
     slow.stop();  // SIGTERM: podsmith dies mid-transfer
+    for (const std::string& entry : env) unsetenv(entry.substr(0, entry.find('=')).c_str());
   }
   // The public feed is the old one, and everything it names is whole.
   CHECK(read_file((server_root / "feeds/channel8.xml").string()) == old_feed);
