@@ -399,8 +399,20 @@ class Publisher {
     return std::move(*remote);
   }
 
+  // A dry run: what would go up, how it would replace what is there, and whom it
+  // would tell. Opening the target checks the credentials are there; it does not
+  // connect.
   void plan_pings(FeedPlan& plan) {
-    if (plan.report.uploads.empty() || !plan.report.uploads.back().feed) return;
+    if (plan.report.uploads.empty()) return;
+    if (plan.report.replace_method.empty()) {
+      const size_t errors = report_.errors.size();
+      if (!open(plan)) {
+        // Not a failure of the dry run, but the real run would fail: say so.
+        report_.warnings.push_back(report_.errors.back());
+        report_.errors.resize(errors);
+      }
+    }
+    if (!plan.report.uploads.back().feed) return;
     bool missing_token = false;
     plan.report.planned_pings = make_pings(plan.source.show.feed_url, hubs(plan), plan.settings,
                                            env("PODPING_TOKEN"), plan.source.show.medium, &missing_token);

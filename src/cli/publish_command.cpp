@@ -77,8 +77,21 @@ nlohmann::ordered_json to_json(const PublishReport& report, bool dry_run) {
   return j;
 }
 
+// How a file replaces the one on the server, in the producer's words.
+const char* replace_words(const std::string& method) {
+  if (method == "rename") return "each under a temporary name, then renamed over the old one (RNFR/RNTO)";
+  if (method == "move") return "each under a temporary name, then moved over the old one (WebDAV MOVE)";
+  if (method == "remove-then-rename")
+    return "each under a temporary name; the old one removed, the new one renamed at once after it";
+  if (method == "put") return "each replacing the old one in a single request";
+  return "";
+}
+
 void print_plan(const FeedPublishReport& f) {
   std::printf("%s -> %s\n", f.name.c_str(), f.target.c_str());
+  if (!f.uploads.empty() && *replace_words(f.replace_method)) {
+    std::printf("  files go up %s; the feed last\n", replace_words(f.replace_method));
+  }
   for (const PlannedUpload& u : f.uploads) {
     std::printf("  would upload %s (%s, %s)%s\n", u.path.c_str(), u.reason.c_str(), format_bytes(u.size_bytes).c_str(),
                 u.feed ? ", last" : "");
