@@ -75,7 +75,8 @@ struct LocalFile {
   std::string content_type;
   int64_t size_bytes = 0;
   int64_t mtime_ns = 0;
-  std::string sha256_hex;
+  std::string hash;          // content_hash_file's; empty until taken
+  std::string sha256_hex;    // only where the remote needs it (S3)
   bool feed = false;
   bool enclosure = false;    // checked through the public URL after upload
 };
@@ -102,7 +103,7 @@ class BackgroundHasher {
       worker_ = std::thread([this] {
         for (size_t k = 0; k < paths_.size(); ++k) {
           results_[k].set_value(paths_[k].empty() || stop_ ? Result<std::string>(std::string())
-                                                          : sha256_file(paths_[k]));
+                                                          : content_hash_file(paths_[k]));
         }
       });
     }
@@ -318,15 +319,15 @@ class Publisher {
       const auto known = plan.manifest.files.find(f.path);
       if (known == plan.manifest.files.end() || options_.force) continue;
       if (known->second.size_bytes == f.size_bytes && known->second.mtime_ns == f.mtime_ns) {
-        f.sha256_hex = known->second.sha256_hex;
+        f.hash = known->second.hash;
         continue;
       }
-      auto sha = sha256_file(at_root(f.path));
-      if (!sha) {
-        report_.errors.push_back(sha.error());
+      auto hash = content_hash_file(at_root(f.path));
+      if (!hash) {
+        report_.errors.push_back(hash.error());
         continue;
       }
-      f.sha256_hex = std::move(*sha);
+      f.hash = std::move(*hash);
     }
   }
 
@@ -339,7 +340,7 @@ class Publisher {
         reasons[i] = "forced";
       } else if (known == plan.manifest.files.end()) {
         reasons[i] = "new";
-      } else if (known->second.sha256_hex != f.sha256_hex) {
+      } else if (known->second.hash != f.hash) {
         reasons[i] = "changed";
       }
     }
@@ -453,7 +454,7 @@ class Publisher {
     // (they are read from the page cache twice, but the upload does not wait).
     std::vector<std::string> to_hash(indexes.size());
     for (size_t k = 0; k < indexes.size(); ++k) {
-      if (plan.files[indexes[k]].sha256_hex.empty()) to_hash[k] = at_root(plan.files[indexes[k]].path);
+      if (plan.files[indexes[k]].hash.empty()) to_hash[k] = at_root(plan.files[indexes[k]].path);
     }
     BackgroundHasher hasher(std::move(to_hash));
 
@@ -489,14 +490,14 @@ class Publisher {
     auto last_save = std::chrono::steady_clock::now();
     auto done = [&](size_t k, const std::optional<Error>& error) {
       LocalFile& f = plan.files[indexes[k]];
-      if (!error && f.sha256_hex.empty()) {
-        auto sha = hasher.get(k);
-        if (!sha) {
+      if (!error && f.hash.empty()) {
+        auto hash = hasher.get(k);
+        if (!hash) {
           all = false;
-          report_.errors.push_back(sha.error());
+          report_.errors.push_back(hash.error());
           return;
         }
-        f.sha256_hex = std::move(*sha);
+        f.hash = std::move(*hash);
       }
       if (error) {
         all = false;
@@ -507,7 +508,7 @@ class Publisher {
         return;
       }
       plan.manifest.partial.erase(f.path);
-      plan.manifest.files[f.path] = ManifestEntry{f.size_bytes, f.mtime_ns, f.sha256_hex};
+      plan.manifest.files[f.path] = ManifestEntry{f.size_bytes, f.mtime_ns, f.hash};
       mark_uploaded(plan, f.path);
       log("uploaded " + f.path);
       if (std::chrono::steady_clock::now() - last_save >= kManifestSaveInterval) {

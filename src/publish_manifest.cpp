@@ -1,6 +1,7 @@
 #include "podsmith/publish_manifest.h"
 
 #include <openssl/evp.h>
+#include <xxhash.h>
 
 #include <array>
 #include <cerrno>
@@ -31,7 +32,7 @@ Result<PublishManifest> load_manifest(const std::string& path) {
     m.target = json.at("target").get<std::string>();
     for (const auto& [file, entry] : json.at("files").items()) {
       m.files[file] = ManifestEntry{entry.at("size").get<int64_t>(), entry.at("mtime_ns").get<int64_t>(),
-                                    entry.at("sha256").get<std::string>()};
+                                    entry.at("hash").get<std::string>()};
     }
     if (json.contains("partial")) {
       for (const auto& [file, sha] : json.at("partial").items()) m.partial[file] = sha.get<std::string>();
@@ -48,13 +49,43 @@ std::optional<Error> save_manifest(const std::string& path, const PublishManifes
   json["target"] = manifest.target;
   json["files"] = nlohmann::ordered_json::object();
   for (const auto& [file, e] : manifest.files) {
-    json["files"][file] = {{"size", e.size_bytes}, {"mtime_ns", e.mtime_ns}, {"sha256", e.sha256_hex}};
+    json["files"][file] = {{"size", e.size_bytes}, {"mtime_ns", e.mtime_ns}, {"hash", e.hash}};
   }
   json["partial"] = nlohmann::ordered_json::object();
   for (const auto& [file, sha] : manifest.partial) json["partial"][file] = sha;
   auto written = write_file_atomically(path, json.dump(1) + "\n");
   if (!written) return written.error();
   return std::nullopt;
+}
+
+namespace {
+
+std::string hex(const unsigned char* bytes, size_t size) {
+  static const char* const kHex = "0123456789abcdef";
+  std::string out;
+  for (size_t i = 0; i < size; ++i) {
+    out += kHex[bytes[i] >> 4];
+    out += kHex[bytes[i] & 15];
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::string> content_hash_file(const std::string& path) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
+  if (!file) return Error{ErrorCode::kUnreadable, std::string("cannot read: ") + std::strerror(errno), path, 0, 0};
+  std::unique_ptr<XXH3_state_t, XXH_errorcode (*)(XXH3_state_t*)> state(XXH3_createState(), XXH3_freeState);
+  if (!state || XXH3_128bits_reset(state.get()) != XXH_OK) {
+    return Error{ErrorCode::kUnreadable, "out of memory", path, 0, 0};
+  }
+  std::array<char, 1 << 16> buffer;
+  size_t n = 0;
+  while ((n = std::fread(buffer.data(), 1, buffer.size(), file.get())) > 0) XXH3_128bits_update(state.get(), buffer.data(), n);
+  if (std::ferror(file.get())) return Error{ErrorCode::kUnreadable, "cannot read", path, 0, 0};
+  XXH128_canonical_t canonical;  // big-endian, as xxhsum prints it
+  XXH128_canonicalFromHash(&canonical, XXH3_128bits_digest(state.get()));
+  return "xxh128:" + hex(canonical.digest, sizeof canonical.digest);
 }
 
 Result<std::string> sha256_file(const std::string& path) {
@@ -71,13 +102,7 @@ Result<std::string> sha256_file(const std::string& path) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned size = 0;
   EVP_DigestFinal_ex(ctx.get(), digest.data(), &size);
-  static const char* const kHex = "0123456789abcdef";
-  std::string hex;
-  for (unsigned i = 0; i < size; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 15];
-  }
-  return hex;
+  return hex(digest.data(), size);
 }
 
 }  // namespace podsmith

@@ -4,6 +4,7 @@
 
 #include "test_support.h"
 
+using podsmith::content_hash_file;
 using podsmith::load_manifest;
 using podsmith::PublishManifest;
 using podsmith::save_manifest;
@@ -34,7 +35,7 @@ TEST_CASE("the publish manifest reads back what was saved") {
   REQUIRE(back->files.size() == 2);
   CHECK(back->files["media/ep 1.mp3"].size_bytes == 1234);
   CHECK(back->files["media/ep 1.mp3"].mtime_ns == 1'700'000'000'123'456'789);
-  CHECK(back->files["feeds/show.xml"].sha256_hex == std::string(64, 'b'));
+  CHECK(back->files["feeds/show.xml"].hash == std::string(64, 'b'));
   CHECK(back->partial == m.partial);
 }
 
@@ -64,4 +65,18 @@ TEST_CASE("sha256_file hashes a file's bytes") {
   REQUIRE(many);
   CHECK(*many == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
   CHECK_FALSE(sha256_file((dir.path() / "missing").string()));
+}
+
+TEST_CASE("content_hash_file is XXH3-128, as xxhsum -H2 prints it") {
+  TempDir dir;
+  auto empty = content_hash_file(dir.write("empty", ""));
+  REQUIRE(empty);
+  CHECK(*empty == "xxh128:99aa06d3014798d86001c324468d497f");
+  auto abc = content_hash_file(dir.write("abc", "abc"));
+  REQUIRE(abc);
+  CHECK(*abc == "xxh128:06b05ab6733a618578af5f94892f3950");
+  auto million = content_hash_file(dir.write("million", std::string(1'000'000, 'a')));
+  REQUIRE(million);
+  CHECK(*million == "xxh128:a545df8e384a9579b1fd6fae5285c4eb");
+  CHECK_FALSE(content_hash_file((dir.path() / "missing").string()));
 }
