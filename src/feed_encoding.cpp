@@ -15,48 +15,8 @@ constexpr uint32_t kReplacement = 0xFFFD;
 
 // The length of the valid, shortest-form UTF-8 sequence at in[i], or 0.
 size_t utf8_sequence(std::string_view in, size_t i) {
-  const auto b0 = static_cast<unsigned char>(in[i]);
-  if (b0 < 0x80) return 1;
-  size_t len;
-  uint32_t min;
-  uint32_t value;
-  if ((b0 & 0xE0) == 0xC0) {
-    len = 2, min = 0x80, value = b0 & 0x1Fu;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    len = 3, min = 0x800, value = b0 & 0x0Fu;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    len = 4, min = 0x10000, value = b0 & 0x07u;
-  } else {
-    return 0;
-  }
-  if (i + len > in.size()) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(in[i + k]);
-    if ((b & 0xC0) != 0x80) return 0;
-    value = (value << 6) | (b & 0x3Fu);
-  }
-  if (value < min || value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF)) return 0;
-  return len;
-}
-
-// is_valid_utf8, skipping ASCII eight bytes at a time: feeds are mostly ASCII, and
-// this runs over every byte of a 50 MB feed.
-bool valid_utf8(std::string_view in) {
-  size_t i = 0;
-  while (i < in.size()) {
-    if (i + 8 <= in.size()) {
-      uint64_t word;
-      std::memcpy(&word, in.data() + i, 8);
-      if ((word & 0x8080808080808080ull) == 0) {
-        i += 8;
-        continue;
-      }
-    }
-    const size_t len = utf8_sequence(in, i);
-    if (len == 0) return false;
-    i += len;
-  }
-  return true;
+  uint32_t cp = 0;
+  return decode_utf8(in, i, &cp);
 }
 
 // windows-1252's 0x80-0x9F, asked of iconv once. glibc leaves 0x81, 0x8D, 0x8F,
@@ -180,8 +140,14 @@ std::string declared_encoding(std::string_view in) {
 }
 
 bool is_ascii(std::string_view in) {
-  for (char c : in)
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  size_t i = 0;
+  for (; i + 8 <= in.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, in.data() + i, 8);
+    if ((word & 0x8080808080808080ull) != 0) return false;
+  }
+  for (; i < in.size(); ++i)
+    if (static_cast<unsigned char>(in[i]) >= 0x80) return false;
   return true;
 }
 
@@ -222,10 +188,24 @@ bool detect_wide(std::string_view in, Wide* wide) {
   return false;
 }
 
-// Bytes that should be UTF-8: UTF-8 where they are, windows-1252 where they are not.
-void decode_utf8ish(std::string_view body, const std::string& what, DecodedFeed* out) {
-  if (valid_utf8(body)) {
-    out->utf8.assign(body);
+// The bytes after the first `skip` (a byte-order mark), as the text: no copy.
+void keep(std::string* bytes, size_t skip, DecodedFeed* out) {
+  bytes->erase(0, skip);
+  out->utf8 = std::move(*bytes);
+}
+
+// Bytes that should be UTF-8 (after the first `skip`): UTF-8 where they are,
+// windows-1252 where they are not.
+void decode_utf8ish(std::string* bytes, size_t skip, const std::string& what, DecodedFeed* out) {
+  const std::string_view body = std::string_view(*bytes).substr(skip);
+  if (is_clean_text(body)) {  // valid UTF-8, and clean: the common case in one pass
+    keep(bytes, skip, out);
+    out->encoding = "UTF-8";
+    out->clean = true;
+    return;
+  }
+  if (is_valid_utf8(body)) {
+    keep(bytes, skip, out);
     out->encoding = "UTF-8";
     return;
   }
@@ -267,12 +247,12 @@ void append_utf8(uint32_t cp, std::string* out) {
   }
 }
 
-DecodedFeed decode_feed(std::string_view bytes) {
+DecodedFeed decode_feed(std::string bytes) {
   DecodedFeed out;
   Wide wide{};
   if (detect_wide(bytes, &wide)) {
     size_t replaced = 0;
-    if (iconv_to_utf8(bytes.substr(wide.bom), wide.name, wide.unit, &out.utf8, &replaced)) {
+    if (iconv_to_utf8(std::string_view(bytes).substr(wide.bom), wide.name, wide.unit, &out.utf8, &replaced)) {
       out.encoding = wide.name;
       if (replaced > 0)
         out.notes.push_back(std::to_string(replaced) + " invalid " + wide.name + " sequence" +
@@ -284,39 +264,42 @@ DecodedFeed decode_feed(std::string_view bytes) {
     out.notes.push_back(std::string("iconv cannot convert ") + wide.name + ": read as UTF-8");
   }
 
-  std::string_view body = bytes;
-  const bool bom = body.substr(0, 3) == "\xEF\xBB\xBF";
-  if (bom) body.remove_prefix(3);
+  const size_t skip = std::string_view(bytes).substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0;
+  const std::string_view body = std::string_view(bytes).substr(skip);
   const std::string label = declared_encoding(body);
   const std::string lower = ascii_lower(label);
-  if (bom) {
+  if (skip > 0) {
     if (!lower.empty() && classify(lower) != Label::kUtf8)
       out.notes.push_back("the byte-order mark says UTF-8 and the declaration says " + label + ": read as UTF-8");
-    decode_utf8ish(body, "the byte-order mark says UTF-8", &out);
+    decode_utf8ish(&bytes, skip, "the byte-order mark says UTF-8", &out);
     return out;
   }
   switch (classify(lower)) {
     case Label::kNone:
-      decode_utf8ish(body, "no encoding is declared", &out);
+      decode_utf8ish(&bytes, skip, "no encoding is declared", &out);
       return out;
     case Label::kUtf8:
-      decode_utf8ish(body, "the feed declares " + label, &out);
+      decode_utf8ish(&bytes, skip, "the feed declares " + label, &out);
       return out;
     case Label::kWide:
       out.notes.push_back("the feed declares " + label + " but its bytes are not " + label + ": read as UTF-8");
-      decode_utf8ish(body, "the declared encoding is wrong", &out);
+      decode_utf8ish(&bytes, skip, "the declared encoding is wrong", &out);
       return out;
     case Label::kWindows1252:
+      out.encoding = "windows-1252";
+      if (is_ascii(body)) {  // the same characters in either
+        keep(&bytes, skip, &out);
+        return out;
+      }
       // A feed that says ISO-8859-1 but holds UTF-8 (a CMS that copied a template):
       // the chance that real windows-1252 text is also valid UTF-8 is negligible.
-      if (!is_ascii(body) && valid_utf8(body)) {
-        out.utf8.assign(body);
+      if (is_valid_utf8(body)) {
+        keep(&bytes, skip, &out);
         out.encoding = "UTF-8";
         out.notes.push_back("the feed declares " + label + " but its bytes are UTF-8: read as UTF-8");
         return out;
       }
       out.utf8 = windows1252_to_utf8(body);
-      out.encoding = "windows-1252";
       return out;
     case Label::kOther: {
       size_t replaced = 0;
@@ -328,7 +311,7 @@ DecodedFeed decode_feed(std::string_view bytes) {
         return out;
       }
       out.notes.push_back("iconv does not know the declared encoding " + label + ": read as UTF-8");
-      decode_utf8ish(body, "the declared encoding is unknown", &out);
+      decode_utf8ish(&bytes, skip, "the declared encoding is unknown", &out);
       return out;
     }
   }

@@ -23,12 +23,18 @@ struct DecodedFeed {
   /// What the bytes were read as: "UTF-8", "UTF-16LE", "UTF-16BE", "UTF-32LE",
   /// "UTF-32BE", "windows-1252", or the declared name iconv understood ("KOI8-R").
   std::string encoding;
+  /// True when `utf8` is known to hold no character that clean_text removes (found
+  /// while checking that UTF-8 bytes are UTF-8, at no extra cost); false when it
+  /// does, or was not checked.
+  bool clean = false;
   /// One sentence per guess or repair ("no encoding is declared and the bytes are not
   /// UTF-8: read as windows-1252"), for the reader's problems.
   std::vector<std::string> notes;
 };
 
-DecodedFeed decode_feed(std::string_view bytes);
+/// Takes the bytes by value: when they are UTF-8 already (most feeds), `utf8` is
+/// that same buffer, moved, not copied (pass them with std::move).
+DecodedFeed decode_feed(std::string bytes);
 
 /// The code point a windows-1252 byte stands for, as WHATWG maps it: 0x80-0x9F
 /// through the code page (0x92 is U+2019), the five bytes it leaves undefined to the

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <nlohmann/json.hpp>
 #include <tuple>
 
@@ -31,46 +32,64 @@ std::array<std::span<const Rule>, 4> offline_families() {
 
 }  // namespace
 
+// Whether `n` is the literal `lit`: a comparison of known length, which the compiler
+// does inline.
+template <size_t N>
+bool is_name(std::string_view n, const char (&lit)[N]) {
+  return n.size() == N - 1 && std::memcmp(n.data(), lit, N - 1) == 0;
+}
+
+// Called for every child of every item: by the name's length first, so that most
+// names are compared with one or two candidates, not twenty.
 Tag tag_of(const FeedElement& e) {
-  const std::string& n = e.name;
+  const std::string_view n = e.name;
   if (e.ns.empty()) {
-    if (n == "title") return kTitle;
-    if (n == "link") return kLink;
-    if (n == "description") return kDescription;
-    if (n == "guid") return kGuid;
-    if (n == "pubDate") return kPubDate;
-    if (n == "enclosure") return kEnclosure;
-  } else if (e.ns == kItunesNs) {
-    if (n == "title") return kItunesTitle;
-    if (n == "subtitle") return kItunesSubtitle;
-    if (n == "author") return kItunesAuthor;
-    if (n == "summary") return kItunesSummary;
-    if (n == "duration") return kItunesDuration;
-    if (n == "season") return kItunesSeason;
-    if (n == "episode") return kItunesEpisode;
-    if (n == "episodeType") return kItunesEpisodeType;
-    if (n == "explicit") return kItunesExplicit;
-    if (n == "image") return kItunesImage;
-    if (n == "new-feed-url") return kItunesNewFeedUrl;
-    if (n == "block") return kItunesBlock;
-  } else if (e.ns == kPodcastNs) {
-    if (n == "chapters") return kPodcastChapters;
-    if (n == "transcript") return kPodcastTranscript;
-    if (n == "season") return kPodcastSeason;
-    if (n == "episode") return kPodcastEpisode;
-  } else if (e.ns == kContentNs && n == "encoded") {
-    return kContentEncoded;
+    switch (n.size()) {
+      case 4: return is_name(n, "link") ? kLink : is_name(n, "guid") ? kGuid : kTagCount;
+      case 5: return is_name(n, "title") ? kTitle : kTagCount;
+      case 7: return is_name(n, "pubDate") ? kPubDate : kTagCount;
+      case 9: return is_name(n, "enclosure") ? kEnclosure : kTagCount;
+      case 11: return is_name(n, "description") ? kDescription : kTagCount;
+      default: return kTagCount;
+    }
   }
+  // The reader interns namespace URIs as these constants: mostly the same pointer.
+  const auto is = [&e](std::string_view ns) {
+    return (e.ns.data() == ns.data() && e.ns.size() == ns.size()) || e.ns == ns;
+  };
+  if (is(kItunesNs)) {
+    switch (n.size()) {
+      case 5:
+        return is_name(n, "title")   ? kItunesTitle
+               : is_name(n, "image") ? kItunesImage
+               : is_name(n, "block") ? kItunesBlock
+                                     : kTagCount;
+      case 6: return is_name(n, "author") ? kItunesAuthor : is_name(n, "season") ? kItunesSeason : kTagCount;
+      case 7: return is_name(n, "summary") ? kItunesSummary : is_name(n, "episode") ? kItunesEpisode : kTagCount;
+      case 8:
+        return is_name(n, "subtitle")   ? kItunesSubtitle
+               : is_name(n, "duration") ? kItunesDuration
+               : is_name(n, "explicit") ? kItunesExplicit
+                                        : kTagCount;
+      case 11: return is_name(n, "episodeType") ? kItunesEpisodeType : kTagCount;
+      case 12: return is_name(n, "new-feed-url") ? kItunesNewFeedUrl : kTagCount;
+      default: return kTagCount;
+    }
+  }
+  if (is(kPodcastNs)) {
+    if (is_name(n, "chapters")) return kPodcastChapters;
+    if (is_name(n, "transcript")) return kPodcastTranscript;
+    if (is_name(n, "season")) return kPodcastSeason;
+    if (is_name(n, "episode")) return kPodcastEpisode;
+    return kTagCount;
+  }
+  if (is(kContentNs) && is_name(n, "encoded")) return kContentEncoded;
   return kTagCount;
 }
 
-std::vector<const FeedElement*> Item::all(Tag tag) const {
-  if (count[tag] == 0) return {};
-  if (count[tag] == 1) return {first[tag]};
-  std::vector<const FeedElement*> out;
-  for (const FeedElement& c : element->children)
-    if (tag_of(c) == tag) out.push_back(&c);
-  return out;
+std::span<const FeedElement* const> Item::all(Tag tag) const {
+  if (count[tag] <= 1) return {&first[tag], count[tag]};
+  return {repeated.data() + repeated_at[tag], count[tag]};
 }
 
 Check::Check(const FeedDocument& doc, const LintOptions& options, std::vector<Finding>* out)
@@ -94,12 +113,31 @@ const FeedElement* Check::channel_child(std::string_view ns, std::string_view na
 const Item& Check::add_item(const FeedElement& e) {
   Item& item = items_.emplace_back();
   item.element = &e;
+  bool repeats = false;
   for (const FeedElement& c : e.children) {
     const Tag tag = tag_of(c);
     if (tag == kTagCount) continue;
     if (item.count[tag]++ == 0) item.first[tag] = &c;
+    else repeats = true;
+  }
+  if (repeats) {
+    for (size_t tag = 0; tag < kTagCount; ++tag) {
+      if (item.count[tag] < 2) continue;
+      item.repeated_at[tag] = static_cast<uint32_t>(item.repeated.size());
+      for (const FeedElement& c : e.children)
+        if (tag_of(c) == tag) item.repeated.push_back(&c);
+    }
   }
   return item;
+}
+
+std::optional<Timestamp> Check::date(const FeedElement* e) {
+  if (!e) return std::nullopt;
+  if (e != dated_) {
+    dated_ = e;
+    date_ = parse_rfc822(value(e));
+  }
+  return date_;
 }
 
 void Check::report(const FeedElement* at, std::string message, std::string hint) {
@@ -137,14 +175,16 @@ const Rule* find_rule(std::string_view id) {
 }
 
 std::string element_name(const FeedElement& e) {
-  return "<" + (e.prefix.empty() ? e.name : e.prefix + ":" + e.name) + ">";
+  std::string out = "<";
+  if (!e.prefix.empty()) out.append(e.prefix).append(":");
+  return out.append(e.name).append(">");
 }
 
 std::string_view value(const FeedElement* e) { return e ? trim(e->text) : std::string_view(); }
 
 std::string_view attr(const FeedElement* e, std::string_view name) {
   if (!e) return {};
-  const std::string* v = e->attribute(name);
+  const std::string_view* v = e->attribute(name);
   return v ? trim(*v) : std::string_view();
 }
 
@@ -161,6 +201,17 @@ std::string ascii_lower(std::string_view s) {
   return out;
 }
 
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
+    if (x != y) return false;
+  }
+  return true;
+}
+
 std::string url_scheme(std::string_view url) {
   const size_t colon = url.find(':');
   if (colon == std::string_view::npos || colon == 0) return {};
@@ -173,7 +224,8 @@ std::string url_scheme(std::string_view url) {
 }
 
 std::string url_extension(std::string_view url) {
-  const size_t end = url.find_first_of("?#");
+  size_t end = 0;  // of the path: the query or fragment starts at '?' or '#'
+  while (end < url.size() && url[end] != '?' && url[end] != '#') ++end;
   std::string_view path = url.substr(0, end);
   const size_t authority = path.find("://");
   if (authority != std::string_view::npos) {
@@ -249,10 +301,8 @@ constexpr std::array<std::string_view, 7> kDayNames = {"Sunday",   "Monday", "Tu
 
 }  // namespace
 
-std::optional<std::string> rfc2822_problem(std::string_view text) {
+std::optional<std::string> rfc2822_problem(std::string_view text, const Timestamp& parsed) {
   const std::string_view s = trim(text);
-  const std::optional<Timestamp> parsed = parse_rfc822(s);
-  if (!parsed) return "it is not a date";
   if (s.size() >= 10 && is_digit(s[0]) && is_digit(s[3]) && s[4] == '-') return "it is ISO 8601, not RFC 2822";
   size_t i = 0;
   int named_day = -1;
@@ -310,7 +360,7 @@ std::optional<std::string> rfc2822_problem(std::string_view text) {
   }
   if (i != s.size()) return "unexpected " + quote(s.substr(i)) + " after the zone";
   if (named_day >= 0) {
-    const int actual = to_civil(*parsed).weekday;
+    const int actual = to_civil(parsed).weekday;
     if (actual != named_day)
       return "it names " + std::string(kDayNames[static_cast<size_t>(named_day)]) + " but the date is a " +
              std::string(kDayNames[static_cast<size_t>(actual)]);
@@ -356,7 +406,7 @@ std::optional<double> parse_duration_seconds(std::string_view text) {
 
 const FeedElement* self_link(const FeedElement& channel) {
   for (const FeedElement* link : channel.children_named(kAtomNs, "link"))
-    if (ascii_lower(attr(link, "rel")) == "self" && link->attribute("href")) return link;
+    if (iequals(attr(link, "rel"), "self") && link->attribute("href")) return link;
   return nullptr;
 }
 

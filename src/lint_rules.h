@@ -64,9 +64,15 @@ struct Item {
   std::array<const FeedElement*, kTagCount> first{};  // the first child of each kind; nullptr when none
   std::array<uint32_t, kTagCount> count{};            // how many of each kind
 
+  /// The children of the kinds that occur more than once, kind by kind, and where
+  /// each such kind starts; empty for most items.
+  std::vector<const FeedElement*> repeated;
+  std::array<uint32_t, kTagCount> repeated_at{};
+
   const FeedElement* operator[](Tag tag) const { return first[tag]; }
-  /// Every child of this kind, in document order.
-  std::vector<const FeedElement*> all(Tag tag) const;
+  /// Every child of this kind, in document order (no copy: this is called a few
+  /// times for each item).
+  std::span<const FeedElement* const> all(Tag tag) const;
 };
 
 /// The Tag of an element by its namespace and local name; kTagCount when it is none.
@@ -105,6 +111,10 @@ class Check {
   /// channel().child() but without walking past thousands of items each time.
   const FeedElement* channel_child(std::string_view ns, std::string_view name) const;
 
+  /// parse_rfc822(value(e)) (nullopt for nullptr), remembered for the last element
+  /// asked about: the date rules ask in turn about the same item's pubDate.
+  std::optional<Timestamp> date(const FeedElement* e);
+
   /// Indexes the next item (in document order) and returns it.
   const Item& add_item(const FeedElement& e);
 
@@ -125,6 +135,8 @@ class Check {
   };
   std::vector<ChannelChild> channel_children_;  // the first of each, items left out
   const Rule* rule_ = nullptr;
+  const FeedElement* dated_ = nullptr;  // the element of date_
+  std::optional<Timestamp> date_;
 };
 
 std::span<const Rule> rss_and_psp1_rules();
@@ -150,6 +162,8 @@ std::string_view attr(const FeedElement* e, std::string_view name);
 /// Quoted and cut to 60 bytes (at a character boundary), for messages: "\"yes please\"".
 std::string quote(std::string_view s);
 std::string ascii_lower(std::string_view s);
+/// Whether `a` and `b` are equal, ASCII case ignored ("Self" and "self").
+bool iequals(std::string_view a, std::string_view b);
 
 /// The scheme in lower case ("https"), empty when `url` has none.
 std::string url_scheme(std::string_view url);
@@ -166,10 +180,10 @@ inline const FeedElement* child(const FeedElement* e, std::string_view ns, std::
   return e ? e->child(ns, name) : nullptr;
 }
 
-/// Why `text` is not a strict RFC 2822 date-time, or nullopt when it is one. The
-/// obsolete zone names GMT, UT and the US zones (Apple's own example uses GMT) pass;
-/// a named day must be the date's day.
-std::optional<std::string> rfc2822_problem(std::string_view text);
+/// Why `text`, which parse_rfc822 read as `parsed`, is not a strict RFC 2822
+/// date-time, or nullopt when it is one. The obsolete zone names GMT, UT and the US
+/// zones (Apple's own example uses GMT) pass; a named day must be the date's day.
+std::optional<std::string> rfc2822_problem(std::string_view text, const Timestamp& parsed);
 
 /// itunes:duration as Apple reads it: seconds ("3600", "3600.5"), MM:SS or
 /// H:MM:SS with minutes and seconds below 60 after the first part. nullopt

@@ -124,8 +124,9 @@ void explicit_missing(Check& c) {
 
 void explicit_value(Check& c, const FeedElement* e) {
   if (!e) return;
-  const std::string v = ascii_lower(value(e));
-  if (v == "true" || v == "false" || v == "yes" || v == "no" || v == "clean" || v == "explicit") return;
+  const std::string_view v = value(e);
+  for (std::string_view known : {"true", "false", "yes", "no", "clean", "explicit"})
+    if (iequals(v, known)) return;
   c.report(e, "<itunes:explicit> is " + quote(value(e)) + ", neither true nor false",
            "write true or false; Apple reads nothing else");
 }
@@ -134,9 +135,9 @@ void explicit_value(Check& c, const Item& item) { explicit_value(c, item[kItunes
 
 void explicit_legacy(Check& c, const FeedElement* e) {
   if (!e) return;
-  const std::string v = ascii_lower(value(e));
-  if (v != "yes" && v != "no" && v != "clean" && v != "explicit") return;
-  const bool is_true = v == "yes" || v == "explicit";
+  const std::string_view v = value(e);
+  if (!iequals(v, "yes") && !iequals(v, "no") && !iequals(v, "clean") && !iequals(v, "explicit")) return;
+  const bool is_true = iequals(v, "yes") || iequals(v, "explicit");
   c.report(e, "<itunes:explicit> is " + quote(value(e)) + ", an old value",
            std::string("Apple's guide now takes true or false: write ") + (is_true ? "true" : "false"));
 }
@@ -182,9 +183,9 @@ void serial_episode_numbers(Check& c, const Item& item) {
   // "Serial ... itunes:episode numbers must be given for each episode." Trailers
   // and bonus episodes may go without.
   if (!value(item[kItunesEpisode]).empty()) return;
-  const std::string type = ascii_lower(value(item[kItunesEpisodeType]));
-  if (type == "trailer" || type == "bonus") return;
-  if (ascii_lower(value(c.channel_child(kItunesNs, "type"))) != "serial") return;
+  const std::string_view type = value(item[kItunesEpisodeType]);
+  if (iequals(type, "trailer") || iequals(type, "bonus")) return;
+  if (!iequals(value(c.channel_child(kItunesNs, "type")), "serial")) return;
   c.report(item.element, "a serial show's episode has no <itunes:episode> number",
            "number every full episode of a serial show: <itunes:episode>1</itunes:episode>");
 }
@@ -293,7 +294,7 @@ void text_spaces(Check& c, const FeedElement& v) {
 void attribute_spaces(Check& c, const FeedElement& e) {
   for (const auto& [element, attribute] : kSingleValueAttributes) {
     if (e.name != element) continue;
-    const std::string* v = e.attribute(attribute);
+    const std::string_view* v = e.attribute(attribute);
     if (v && has_surrounding_space(*v))
       c.report(&e,
                "the " + std::string(attribute) + " of " + element_name(e) + " has spaces around its value " +
@@ -367,9 +368,8 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 8> kAppleTyp
 }};
 
 std::string_view apple_extension_for(std::string_view type) {
-  const std::string lower = ascii_lower(type);
   for (const auto& [t, ext] : kAppleTypes)
-    if (lower == t) return ext;
+    if (iequals(type, t)) return ext;
   return {};
 }
 
@@ -469,8 +469,8 @@ void episode_number(Check& c, const Item& item) { number_rule(c, item[kItunesEpi
 
 void episode_type(Check& c, const Item& item) {
   const FeedElement* e = item[kItunesEpisodeType];
-  const std::string v = ascii_lower(value(e));
-  if (!e || v == "full" || v == "trailer" || v == "bonus") return;
+  const std::string_view v = value(e);
+  if (!e || iequals(v, "full") || iequals(v, "trailer") || iequals(v, "bonus")) return;
   c.report(e, "<itunes:episodeType> is " + quote(value(e)) + ", none of full, trailer, bonus",
            "write full, trailer or bonus");
 }
@@ -486,18 +486,19 @@ void item_description_missing(Check& c, const Item& item) {
 
 // "Episode 12: ...", "Ep. 12", "#12 ...", "S2E3 ..."
 bool starts_with_number(std::string_view title) {
-  const std::string t = ascii_lower(trim(title));
+  const std::string_view t = trim(title);
   auto digit_at = [&](size_t i) {
     while (i < t.size() && (t[i] == ' ' || t[i] == '.')) ++i;
     return i < t.size() && t[i] >= '0' && t[i] <= '9';
   };
-  if (t.rfind("episode", 0) == 0) return digit_at(7);
-  if (t.rfind("ep", 0) == 0) return digit_at(2);
-  if (t.rfind("#", 0) == 0) return digit_at(1);
-  if (t.size() > 3 && t[0] == 's' && t[1] >= '0' && t[1] <= '9') {
+  auto starts = [&](std::string_view word) { return iequals(t.substr(0, word.size()), word); };
+  if (starts("episode")) return digit_at(7);
+  if (starts("ep")) return digit_at(2);
+  if (starts("#")) return digit_at(1);
+  if (t.size() > 3 && (t[0] == 's' || t[0] == 'S') && t[1] >= '0' && t[1] <= '9') {
     size_t i = 1;
     while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
-    return i + 1 < t.size() && t[i] == 'e' && t[i + 1] >= '0' && t[i + 1] <= '9';
+    return i + 1 < t.size() && (t[i] == 'e' || t[i] == 'E') && t[i + 1] >= '0' && t[i + 1] <= '9';
   }
   return false;
 }

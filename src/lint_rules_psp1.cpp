@@ -3,6 +3,7 @@
 // the XML itself, the required channel and item elements, GUIDs, dates and URLs.
 // Each rule is one small function; the table at the end gives its id, severity,
 // rule sets and summary.
+#include <algorithm>
 #include <string>
 #include <unordered_map>
 
@@ -17,48 +18,36 @@ namespace {
 // The XML, as the reader had to repair it. The reader names each repair in its
 // problems; these rules turn the ones a strict parser would refuse into findings.
 
-void report_problems(Check& c, std::initializer_list<std::string_view> needles, std::string_view hint) {
-  for (const Error& p : c.doc().problems)
-    for (std::string_view needle : needles)
-      if (p.message.find(needle) != std::string::npos) {
-        c.report_at({p.line, p.column}, p.message, std::string(hint));
-        break;
-      }
+// Every problem of these kinds (and the "and N more" lines that count them).
+void report_problems(Check& c, std::initializer_list<ProblemKind> kinds, std::string_view hint) {
+  for (const FeedProblem& p : c.doc().problems)
+    if (std::find(kinds.begin(), kinds.end(), p.kind) != kinds.end())
+      c.report_at({p.line, p.column}, p.message, std::string(hint));
 }
 
 void bare_ampersand(Check& c) {
   // Apple's parser is strict XML: one bare & and the whole feed is refused.
-  report_problems(c, {"a bare &", "more: bare &"},
+  report_problems(c, {ProblemKind::kBareAmpersand},
                   "write & as &amp; (or put the text in <![CDATA[...]]>); strict XML parsers refuse the whole feed");
 }
 
 void undefined_entity(Check& c) {
-  report_problems(c, {"is not an entity of XML or HTML", "more: undefined entities"},
+  report_problems(c, {ProblemKind::kUndefinedEntity},
                   "XML knows only &amp; &lt; &gt; &quot; &apos; and numeric references such as &#233;");
 }
 
 void namespace_declaration(Check& c) {
   // "The namespace definition is case sensitive, and must be entered as shown"
   // (Apple): with another URI, Podcasts Connect ignores every itunes: tag. The
-  // podcast namespace's old GitHub address is fine: "Clients which recognize this
-  // namespace must also recognize" it.
-  for (const Error& p : c.doc().problems) {
-    const std::string& m = p.message;
-    const bool relevant =
-        m.find("is not the standard URI") != std::string::npos ||
-        m.find("is used without an xmlns") != std::string::npos || m.find("is not declared;") != std::string::npos ||
-        m.find("more: undeclared prefix") != std::string::npos || m.find("more: namespace URIs") != std::string::npos;
-    if (!relevant ||
-        m.find("github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md\" is not") != std::string::npos)
-      continue;
-    c.report_at({p.line, p.column}, m,
-                "declare each prefix on <rss> with its exact URI, e.g. "
-                "xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\"");
-  }
+  // podcast namespace's old GitHub address is fine (ProblemKind::kNamespaceAlias):
+  // "Clients which recognize this namespace must also recognize" it.
+  report_problems(c, {ProblemKind::kNamespaceUri, ProblemKind::kUndeclaredPrefix},
+                  "declare each prefix on <rss> with its exact URI, e.g. "
+                  "xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\"");
 }
 
 void unescaped_html(Check& c) {
-  report_problems(c, {"neither escaped nor in CDATA", "more: unescaped HTML"},
+  report_problems(c, {ProblemKind::kUnescapedHtml},
                   "wrap HTML in <![CDATA[...]]> so that every reader sees the same markup");
 }
 
@@ -259,7 +248,7 @@ void guid_permalink(Check& c, const Item& item) {
   // RSS 2.0: isPermaLink defaults to true, and then the guid must be a URL.
   const FeedElement* guid = item[kGuid];
   const std::string_view v = value(guid);
-  if (v.empty() || ascii_lower(attr(guid, "isPermaLink")) == "false") return;
+  if (v.empty() || iequals(attr(guid, "isPermaLink"), "false")) return;
   const std::string scheme = url_scheme(v);
   if (scheme == "http" || scheme == "https") return;
   c.report(guid,
@@ -282,7 +271,7 @@ void each_channel_date(Check& c, F f) {
 }
 
 void date_invalid(Check& c, const FeedElement* e) {
-  if (e && !parse_rfc822(value(e)))
+  if (e && !c.date(e))
     c.report(e, element_name(*e) + " " + quote(value(e)) + " is not a date",
              "write an RFC 2822 date: Thu, 12 Jan 2006 09:30:00 -0800");
 }
@@ -291,8 +280,9 @@ void pubdate_invalid(Check& c, const Item& item) { date_invalid(c, item[kPubDate
 
 void date_rfc2822(Check& c, const FeedElement* e) {
   // Apple and PSP-1: "Values must use the RFC 2822 specifications".
-  if (!e || !parse_rfc822(value(e))) return;  // rss/pubdate-invalid says so
-  if (const std::optional<std::string> why = rfc2822_problem(value(e)))
+  const std::optional<Timestamp> parsed = c.date(e);
+  if (!parsed) return;  // rss/pubdate-invalid says so
+  if (const std::optional<std::string> why = rfc2822_problem(value(e), *parsed))
     c.report(e, element_name(*e) + " " + quote(value(e)) + " is not RFC 2822: " + *why,
              "write it as Thu, 12 Jan 2006 09:30:00 -0800");
 }
@@ -301,7 +291,7 @@ void pubdate_rfc2822(Check& c, const Item& item) { date_rfc2822(c, item[kPubDate
 
 void date_future(Check& c, const FeedElement* e) {
   if (!e || !c.options().now) return;
-  const std::optional<Timestamp> t = parse_rfc822(value(e));
+  const std::optional<Timestamp> t = c.date(e);
   if (t && t->unix_seconds > c.options().now->unix_seconds)
     c.report(e, element_name(*e) + " " + quote(value(e)) + " is in the future",
              "directories may hide the episode until then, or show it in the wrong place; publish with the real date");

@@ -15,10 +15,10 @@ void enclosure_format(Check& c, const Item& item) {
   static constexpr std::array<std::string_view, 8> kTypes = {"audio/mpeg", "audio/x-m4a", "audio/m4a", "audio/mp4",
                                                              "audio/aac",  "audio/x-aac", "video/mp4", "video/x-m4v"};
   const FeedElement* e = item[kEnclosure];
-  const std::string type = ascii_lower(attr(e, "type"));
+  const std::string_view type = attr(e, "type");
   if (!e || type.empty()) return;
   bool ok = false;
-  for (std::string_view t : kTypes) ok = ok || type == t;
+  for (std::string_view t : kTypes) ok = ok || iequals(type, t);
   if (!ok)
     c.report(e, "the enclosure type " + quote(attr(e, "type")) + " is not a format Spotify ingests",
              "publish MP3 (audio/mpeg) or AAC (audio/x-m4a); Ogg, Opus, FLAC and WAV episodes are skipped");

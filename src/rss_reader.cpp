@@ -1,17 +1,27 @@
 // The RSS reader: the one place that reads XML with pugixml. The bytes become UTF-8
-// (feed_encoding.h); pugixml parses that text in place with no entity expansion at
-// all (it never expands a DTD's entities, and here not even the five XML ones, so
-// that &nbsp; and a bare & can be read as browsers read them); the nodes become
-// FeedElements with names resolved to namespace URIs; the model is filled from those.
+// (feed_encoding.h, without a copy when they are UTF-8 already); pugixml parses that
+// text in place with no entity expansion at all (it never expands a DTD's entities,
+// and here not even the five XML ones, so that &nbsp; and a bare & can be read as
+// browsers read them); the nodes become FeedElements with names resolved to
+// namespace URIs; the model is filled from those.
+//
+// The elements point into the document's storage: the UTF-8 text itself (pugixml
+// writes a NUL after each name and value, so they are views into it), and an arena
+// for what is not in the text as written (decoded entities, joined text pieces) and
+// for the arrays of elements and attributes. A 20 MB feed is some 150,000 elements:
+// an element is a few views, not a few strings and vectors of its own.
 #include "podsmith/rss_reader.h"
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <climits>
-#include <cstring>
 #include <cstdint>
+#include <cstring>
 #include <map>
+#include <memory>
 #include <pugixml.hpp>
+#include <type_traits>
 
 #include "feed_encoding.h"
 #include "html_entities.h"
@@ -20,23 +30,39 @@
 #include "podsmith/text.h"
 
 namespace podsmith {
+namespace {
 
+// a == b for the short names of elements and attributes, without a call to memcmp;
+// at once for namespace URIs, which are the same constants (the rules search with
+// kItunesNs, the reader interned the element's `ns` as kItunesNs).
+bool same(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  if (a.data() == b.data()) return true;
+  for (size_t i = 0; i < a.size(); ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
+
+}  // namespace
+
+// The namespace first: it is most often decided by the length or the pointer alone,
+// without reading the name from the feed's bytes.
 const FeedElement* FeedElement::child(std::string_view ns_uri, std::string_view local) const {
   for (const FeedElement& c : children)
-    if (c.name == local && c.ns == ns_uri) return &c;
+    if (same(c.ns, ns_uri) && same(c.name, local)) return &c;
   return nullptr;
 }
 
 std::vector<const FeedElement*> FeedElement::children_named(std::string_view ns_uri, std::string_view local) const {
   std::vector<const FeedElement*> out;
   for (const FeedElement& c : children)
-    if (c.name == local && c.ns == ns_uri) out.push_back(&c);
+    if (same(c.ns, ns_uri) && same(c.name, local)) out.push_back(&c);
   return out;
 }
 
-const std::string* FeedElement::attribute(std::string_view attr_name) const {
-  for (const auto& a : attributes)
-    if (a.first == attr_name) return &a.second;
+const std::string_view* FeedElement::attribute(std::string_view attr_name) const {
+  for (const FeedAttribute& a : attributes)
+    if (same(a.first, attr_name)) return &a.second;
   return nullptr;
 }
 
@@ -48,11 +74,11 @@ constexpr std::string_view kGooglePlayNs = "http://www.google.com/schemas/play-p
 constexpr std::string_view kXmlNs = "http://www.w3.org/XML/1998/namespace";
 
 // Deeper elements are dropped: no feed nests more than a handful of levels, and the
-// tree is built (and destroyed) recursively.
+// tree is built recursively.
 constexpr int kMaxDepth = 100;
 // A hostile feed of empty elements ("<a/>" 16 million times in 64 MiB) would cost
-// gigabytes: pugixml's DOM takes about 64 bytes a node and a FeedElement 200. So a
-// feed with more tags than this is refused before parsing, and elements past the
+// gigabytes: pugixml's DOM takes about 64 bytes a node and a FeedElement about 100.
+// So a feed with more tags than this is refused before parsing, and elements past the
 // second limit are dropped. A 50 MB feed of 25,000 items has about 400,000 elements
 // and a million tags (counting the HTML in its CDATA).
 constexpr size_t kMaxTags = 4'000'000;
@@ -67,28 +93,102 @@ std::string ascii_lower(std::string_view s) {
 
 bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
 
-// clean_text, skipping the copy for the common string of printable ASCII, tabs and
-// line breaks (eight bytes at a time where none is below 0x20 or above 0x7E).
+// clean_text, skipping the copy for the common string that needs no cleaning.
 std::string clean(std::string s) {
-  const size_t n = s.size();
-  size_t i = 0;
-  while (i < n) {
-    if (i + 8 <= n) {
-      uint64_t w;
-      std::memcpy(&w, s.data() + i, 8);
-      constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
-      const bool below_space = ((w - kOnes * 0x20) & ~w & kHigh) != 0;
-      const bool del_or_high = (((w + kOnes * 0x01) | w) & kHigh) != 0;  // 0x7F and up
-      if (!below_space && !del_or_high) {
-        i += 8;
-        continue;
-      }
-    }
-    const auto c = static_cast<unsigned char>(s[i++]);
-    if (c >= 0x7F || (c < 0x20 && c != '\t' && c != '\n' && c != '\r')) return clean_text(s);
-  }
-  return s;
+  if (is_clean_text(s)) return s;
+  return clean_text(s);
 }
+
+// How many times `byte` occurs in `text`, eight bytes at a time: a 20 MB feed has a
+// '<' every twenty bytes, too many for a call to memchr each.
+size_t count_byte(std::string_view text, char byte) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kLow7 = 0x7F7F7F7F7F7F7F7Full;
+  const uint64_t pattern = kOnes * static_cast<unsigned char>(byte);
+  size_t count = 0;
+  size_t i = 0;
+  while (i + 8 <= text.size()) {
+    // Each byte of `sums` counts the matches in its lane, for up to 255 words.
+    uint64_t sums = 0;
+    for (size_t words = 0; words < 255 && i + 8 <= text.size(); ++words, i += 8) {
+      uint64_t w;
+      std::memcpy(&w, text.data() + i, 8);
+      const uint64_t x = w ^ pattern;                        // 0 where the byte matches
+      const uint64_t zero = ~(((x & kLow7) + kLow7) | x | kLow7);  // 0x80 exactly there
+      sums += zero >> 7;
+    }
+    // The sum of the eight lanes: pairs into 16-bit lanes (each below 511), then those.
+    constexpr uint64_t kEvenBytes = 0x00FF00FF00FF00FFull, kOnes16 = 0x0001000100010001ull;
+    const uint64_t pairs = (sums & kEvenBytes) + ((sums >> 8) & kEvenBytes);
+    count += static_cast<size_t>((pairs * kOnes16) >> 48);
+  }
+  for (; i < text.size(); ++i) count += text[i] == byte;
+  return count;
+}
+
+// ---------------------------------------------------------------------------
+// Storage
+
+// Memory for the strings and arrays the elements point into, taken from large
+// blocks and given back all at once, with the document. Only for types with
+// nothing to destroy (views and spans).
+class Arena {
+ public:
+  template <class T>
+  std::span<const T> copy_array(std::span<const T> from) {
+    static_assert(std::is_trivially_destructible_v<T>, "the arena never runs destructors");
+    if (from.empty()) return {};
+    T* p = static_cast<T*>(allocate(from.size() * sizeof(T), alignof(T)));
+    std::uninitialized_copy(from.begin(), from.end(), p);
+    return {p, from.size()};
+  }
+
+  std::string_view copy(std::string_view s) {
+    if (s.empty()) return {};
+    char* p = static_cast<char*>(allocate(s.size(), 1));
+    std::memcpy(p, s.data(), s.size());
+    return {p, s.size()};
+  }
+
+ private:
+  static constexpr size_t kBlockBytes = 1u << 20;
+
+  void* allocate(size_t size, size_t align) {
+    if (size > kBlockBytes / 4) {  // on its own, so as not to waste the rest of a block
+      blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(size));
+      return blocks_.back().get();
+    }
+    size_t pad = (align - reinterpret_cast<std::uintptr_t>(next_) % align) % align;
+    if (next_ == nullptr || pad + size > left_) {
+      blocks_.push_back(std::make_unique_for_overwrite<std::byte[]>(kBlockBytes));
+      // A new block is aligned for any type (operator new[]).
+      next_ = blocks_.back().get();
+      left_ = kBlockBytes;
+      pad = 0;
+    }
+    std::byte* p = next_ + pad;
+    next_ = p + size;
+    left_ -= pad + size;
+    return p;
+  }
+
+  std::vector<std::unique_ptr<std::byte[]>> blocks_;
+  std::byte* next_ = nullptr;
+  size_t left_ = 0;
+};
+
+}  // namespace
+
+struct FeedDocument::Storage {
+  std::string text;  // the feed as UTF-8, parsed in place: NULs after names and values
+  Arena arena;
+};
+
+FeedDocument::FeedDocument() = default;
+FeedDocument::~FeedDocument() = default;
+FeedDocument::FeedDocument(FeedDocument&&) noexcept = default;
+FeedDocument& FeedDocument::operator=(FeedDocument&&) noexcept = default;
+
+namespace {
 
 // ---------------------------------------------------------------------------
 // Positions and problems
@@ -100,7 +200,8 @@ class LineMap {
  public:
   explicit LineMap(std::string_view text) : text_(text) {
     starts_.push_back(0);
-    if (std::memchr(text.data(), '\r', text.size()) == nullptr) {
+    has_cr_ = std::memchr(text.data(), '\r', text.size()) != nullptr;
+    if (!has_cr_) {
       for (const char* p = text.data(); (p = static_cast<const char*>(std::memchr(p, '\n', text.data() + text.size() - p)));)
         starts_.push_back(static_cast<uint32_t>(++p - text.data()));
       return;
@@ -115,13 +216,26 @@ class LineMap {
     }
   }
 
+  /// Whether the text has a CR anywhere: most feeds have none, and then no piece of
+  /// them needs its line ends normalized.
+  bool has_cr() const { return has_cr_; }
+
   // Counting characters only needs to tell lead bytes from continuation bytes, which
   // pugixml's in-place parse leaves alone (it only writes NULs over ASCII delimiters).
   SourcePosition at(size_t offset) {
     offset = std::min(offset, text_.size());
     const size_t next = line_ + 1 < starts_.size() ? starts_[line_ + 1] : SIZE_MAX;
     if (offset < cursor_ || offset >= next) {
-      line_ = static_cast<size_t>(std::upper_bound(starts_.begin(), starts_.end(), offset) - starts_.begin()) - 1;
+      // Forward, the line is most often one of the next few: look there first.
+      size_t line = line_;
+      if (offset >= cursor_)
+        while (line + 1 < starts_.size() && starts_[line + 1] <= offset && line < line_ + 4) ++line;
+      if (line + 1 < starts_.size() && starts_[line + 1] <= offset) {
+        line = static_cast<size_t>(std::upper_bound(starts_.begin(), starts_.end(), offset) - starts_.begin()) - 1;
+      } else if (offset < starts_[line]) {
+        line = static_cast<size_t>(std::upper_bound(starts_.begin(), starts_.begin() + line, offset) - starts_.begin()) - 1;
+      }
+      line_ = line;
       cursor_ = starts_[line_];
       column_ = 1;
     }
@@ -132,61 +246,96 @@ class LineMap {
 
  private:
   std::string_view text_;
+  bool has_cr_ = false;
   std::vector<uint32_t> starts_;  // the text is below 4 GiB (read_feed checks)
   size_t line_ = 0;
   size_t cursor_ = 0;
   size_t column_ = 1;
 };
 
-// Collects problems, keeping at most `cap` of each kind so that a feed with 5,000
-// bare ampersands gives a few lines and a count, not 5,000 lines.
+// What the "and N more: ..." line calls the problems of a kind.
+std::string group_of(ProblemKind kind) {
+  switch (kind) {
+    case ProblemKind::kEncoding: return "encoding notes";
+    case ProblemKind::kDoctype: return "DOCTYPE";
+    case ProblemKind::kElementsAfterRoot: return "elements after the root";
+    case ProblemKind::kNotRss: return "not RSS";
+    case ProblemKind::kTooDeep: return "elements nested too deeply";
+    case ProblemKind::kTooManyElements: return "too many elements";
+    case ProblemKind::kBareAmpersand: return "bare & read as a literal &";
+    case ProblemKind::kUndefinedEntity: return "undefined entities kept as text";
+    case ProblemKind::kUnescapedHtml: return "unescaped HTML";
+    case ProblemKind::kNamespaceUri:
+    case ProblemKind::kNamespaceAlias: return "namespace URIs read as the standard ones";
+    case ProblemKind::kUndeclaredPrefix: return "undeclared prefixes";  // callers name the prefix
+    case ProblemKind::kUrlSpaces: return "URLs with spaces";
+    case ProblemKind::kRelativeUrl: return "relative URLs";
+    case ProblemKind::kValue: return "values not understood";
+    case ProblemKind::kDate: return "dates not understood";
+  }
+  return "problems";
+}
+
+// Collects problems, keeping at most `cap` of each group (a kind, or a finer group
+// such as one undeclared prefix) so that a feed with 5,000 bare ampersands gives a
+// few lines and a count, not 5,000 lines.
 class Problems {
  public:
   explicit Problems(const std::string& source) : source_(source) {}
 
   /// Whether a problem of `kind` would be kept; counts it as dropped when not. For
   /// callers whose message or position costs something to make.
-  bool accepts(const std::string& kind, int cap = 20) {
-    Count& count = counts_[kind];
+  bool accepts(ProblemKind kind, int cap = 20, const std::string& group = {}) {
+    Count& count = count_of(kind, group);
     if (count.reported < cap) return true;
     ++count.dropped;
     return false;
   }
 
-  void add(const std::string& kind, SourcePosition at, std::string message, int cap = 20) {
-    if (!accepts(kind, cap)) return;
-    ++counts_[kind].reported;
-    Error e;
+  void add(ProblemKind kind, SourcePosition at, std::string message, int cap = 20, const std::string& group = {}) {
+    if (!accepts(kind, cap, group)) return;
+    ++count_of(kind, group).reported;
+    FeedProblem e;
     e.code = ErrorCode::kInvalidInput;
+    e.kind = kind;
     e.message = clean(std::move(message));
     e.file = source_;
     e.line = at.line;
     e.column = at.column;
-    errors_.push_back(std::move(e));
+    problems_.push_back(std::move(e));
   }
 
-  std::vector<Error> finish() {
-    std::stable_sort(errors_.begin(), errors_.end(), [](const Error& a, const Error& b) {
+  std::vector<FeedProblem> finish() {
+    std::stable_sort(problems_.begin(), problems_.end(), [](const FeedProblem& a, const FeedProblem& b) {
       return a.line != b.line ? a.line < b.line : a.column < b.column;
     });
-    for (const auto& [kind, count] : counts_) {
+    for (const auto& [group, count] : counts_) {
       if (count.dropped == 0) continue;
-      Error e;
-      e.message = "and " + std::to_string(count.dropped) + " more: " + kind;
+      FeedProblem e;
+      e.kind = count.kind;
+      e.message = "and " + std::to_string(count.dropped) + " more: " + group;
       e.file = source_;
-      errors_.push_back(std::move(e));
+      problems_.push_back(std::move(e));
     }
-    return std::move(errors_);
+    return std::move(problems_);
   }
 
  private:
   struct Count {
+    ProblemKind kind;  // of the group's "and N more" line
     int reported = 0;
     long dropped = 0;
   };
+
+  Count& count_of(ProblemKind kind, const std::string& group) {
+    // Aliases count with the misspellings, and their summary is about those.
+    const ProblemKind summary = kind == ProblemKind::kNamespaceAlias ? ProblemKind::kNamespaceUri : kind;
+    return counts_.try_emplace(group.empty() ? group_of(kind) : group, Count{summary}).first->second;
+  }
+
   std::string source_;
-  std::map<std::string, Count> counts_;
-  std::vector<Error> errors_;
+  std::map<std::string, Count> counts_;  // by group, which orders the "and N more" lines
+  std::vector<FeedProblem> problems_;
 };
 
 // ---------------------------------------------------------------------------
@@ -195,22 +344,32 @@ class Problems {
 // The URI the rules match by for a namespace as a feed declared it: the common
 // misspellings of the well-known ones (https, other case, the podcast namespace's
 // old GitHub address) become the right URI; RSS 2.0's own old URIs become "".
-std::string canonical_ns(std::string_view written) {
+// Well-known URIs are the constants of rss_reader.h (static storage); any other is
+// `written`, trimmed.
+std::string_view canonical_ns(std::string_view written) {
   const std::string_view t = trim(written);
   std::string rest = ascii_lower(t);
   if (starts_with(rest, "https://")) rest.erase(0, 8);
   else if (starts_with(rest, "http://")) rest.erase(0, 7);
   while (!rest.empty() && rest.back() == '/') rest.pop_back();
-  if (rest == "www.itunes.com/dtds/podcast-1.0.dtd" || rest == "itunes.com/dtds/podcast-1.0.dtd")
-    return std::string(kItunesNs);
+  if (rest == "www.itunes.com/dtds/podcast-1.0.dtd" || rest == "itunes.com/dtds/podcast-1.0.dtd") return kItunesNs;
   if (rest == "podcastindex.org/namespace/1.0" ||
       rest == "github.com/podcastindex-org/podcast-namespace/blob/main/docs/1.0.md")
-    return std::string(kPodcastNs);
-  if (rest == "purl.org/rss/1.0/modules/content") return std::string(kContentNs);
-  if (rest == "www.w3.org/2005/atom") return std::string(kAtomNs);
-  if (rest == "podlove.org/simple-chapters") return std::string(kPscNs);
-  if (rest == "backend.userland.com/rss2" || rest == "blogs.law.harvard.edu/tech/rss") return "";
-  return std::string(t);
+    return kPodcastNs;
+  if (rest == "purl.org/rss/1.0/modules/content") return kContentNs;
+  if (rest == "www.w3.org/2005/atom") return kAtomNs;
+  if (rest == "podlove.org/simple-chapters") return kPscNs;
+  if (rest == "backend.userland.com/rss2" || rest == "blogs.law.harvard.edu/tech/rss") return {};
+  return t;
+}
+
+// The podcast namespace's first home, which its spec says clients must also
+// recognize: read as the standard URI, but not a mistake.
+bool is_podcast_ns_alias(std::string_view written) {
+  constexpr std::string_view kOldHome = "github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md";
+  const std::string_view t = trim(written);
+  return canonical_ns(t) == kPodcastNs && t.size() >= kOldHome.size() &&
+         t.substr(t.size() - kOldHome.size()) == kOldHome;
 }
 
 // Prefixes feeds use without declaring them, and what they always mean.
@@ -235,17 +394,42 @@ bool is_html_field(std::string_view ns, std::string_view name) {
 // The element tree
 
 struct Binding {
-  std::string prefix;
-  std::string uri;
+  std::string_view prefix;
+  std::string_view uri;  // interned
+};
+
+// A string being made of pieces: a view of the first, copied into `joined` only
+// when a second one comes (text around a CDATA section, say). Most element text is
+// one piece, straight from the feed's bytes.
+class Pieces {
+ public:
+  void add(std::string_view piece) {
+    if (piece.empty()) return;
+    if (count_++ == 0) {
+      first_ = piece;
+      return;
+    }
+    if (count_ == 2) joined_.assign(first_);
+    joined_.append(piece);
+  }
+  /// The whole string: the one piece as it was given, or the pieces joined in the arena.
+  std::string_view finish(Arena* arena) {
+    if (count_ <= 1) return first_;
+    return arena->copy(joined_);
+  }
+
+ private:
+  size_t count_ = 0;
+  std::string_view first_;
+  std::string joined_;
 };
 
 class TreeBuilder {
-  inline static const std::string kBareAmp = "bare & read as a literal &";
-  inline static const std::string kUndefinedEntity = "undefined entities kept as text";
-
  public:
-  TreeBuilder(std::string_view buffer, LineMap* lines, Problems* problems)
-      : buffer_(buffer), lines_(lines), problems_(problems) {}
+  // `buffer_clean`: the buffer holds no character that clean_text removes, so no
+  // view of it needs checking.
+  TreeBuilder(std::string_view buffer, bool buffer_clean, LineMap* lines, Problems* problems, Arena* arena)
+      : buffer_(buffer), buffer_clean_(buffer_clean), lines_(lines), problems_(problems), arena_(arena) {}
 
   void build(pugi::xml_node node, FeedElement* out, int depth) {
     const char* qname = node.name();
@@ -253,70 +437,87 @@ class TreeBuilder {
     out->at = lines_->at(name_offset > 0 ? name_offset - 1 : 0);  // the '<'
     const size_t mark = scope_.size();
 
-    size_t attributes = 0;
-    for (pugi::xml_attribute a = node.first_attribute(); a; a = a.next_attribute()) ++attributes;
-    out->attributes.reserve(attributes);
+    attributes_.clear();
     for (pugi::xml_attribute a = node.first_attribute(); a; a = a.next_attribute()) {
       const std::string_view name = a.name();
-      std::string value = decode(a.value(), offset_of(a.value(), name_offset), true);
+      const std::string_view value = clean(decode(a.value(), offset_of(a.value(), name_offset), true));
       if (name == "xmlns" || starts_with(name, "xmlns:")) {
         const std::string_view prefix = name.size() > 6 ? name.substr(6) : std::string_view();
-        std::string uri = canonical_ns(value);
-        if (!uri.empty() && uri != trim(value))
-          problems_->add("namespace URIs read as the standard ones", out->at,
-                         std::string(name) + "=\"" + std::string(trim(value)) + "\" is not the standard URI; read as \"" +
-                             uri + "\"");
-        scope_.push_back({std::string(prefix), std::move(uri)});
+        const std::string_view uri = intern(canonical_ns(value));
+        if (!uri.empty() && uri != trim(value)) {
+          problems_->add(is_podcast_ns_alias(value) ? ProblemKind::kNamespaceAlias : ProblemKind::kNamespaceUri,
+                         out->at,
+                         std::string(name) + "=\"" + std::string(trim(value)) +
+                             "\" is not the standard URI; read as \"" + std::string(uri) + "\"");
+        }
+        scope_.push_back({prefix, uri});
       }
-      out->attributes.emplace_back(clean(std::string(name)), clean(std::move(value)));
+      attributes_.emplace_back(clean(name), value);
     }
+    out->attributes = arena_->copy_array<FeedAttribute>(attributes_);
     resolve_name(qname, out);
 
+    // The children are built in this level's scratch vector, then copied into the
+    // arena, so that pugixml's list is walked once.
+    std::vector<FeedElement>& children = levels_[static_cast<size_t>(depth)];
+    children.clear();
     size_t elements = 0;
-    for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
-      if (c.type() == pugi::node_element) ++elements;
-    }
-    if (depth < kMaxDepth) out->children.reserve(std::min(elements, kMaxElements - std::min(elements_, kMaxElements)));
+    Pieces text;
     for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
       switch (c.type()) {
         case pugi::node_pcdata:
-          out->text += decode(c.value(), offset_of(c.value(), name_offset), false);
+          text.add(decode(c.value(), offset_of(c.value(), name_offset), false));
           break;
         case pugi::node_cdata:
-          out->text += normalize_eol(c.value());
+          text.add(normalize_eol(c.value()));
           break;
         case pugi::node_element:
+          ++elements;
           if (depth >= kMaxDepth) {
-            problems_->add("elements nested too deeply", out->at,
+            problems_->add(ProblemKind::kTooDeep, out->at,
                            "elements nested deeper than " + std::to_string(kMaxDepth) + " levels are ignored", 1);
             break;
           }
           if (++elements_ > kMaxElements) {
-            problems_->add("too many elements", out->at,
+            problems_->add(ProblemKind::kTooManyElements, out->at,
                            "the feed has more than " + std::to_string(kMaxElements) + " elements: the rest are ignored", 1);
             break;
           }
-          out->children.emplace_back();
-          build(c, &out->children.back(), depth + 1);
+          // The child builds its own children in the next level's vector, not in this one.
+          build(c, &children.emplace_back(), depth + 1);
           break;
         default:
           break;
       }
     }
+    out->children = arena_->copy_array<FeedElement>(children);
     if (elements > 0 && is_html_field(out->ns, out->name) && depth < kMaxDepth) {
       // <description><p>Hi</p></description>: HTML written as XML, neither escaped nor
       // in CDATA. Its text is that markup, so no words are lost.
       std::string markup;
       inner_markup(node, &markup, depth);
-      out->text = std::move(markup);
-      problems_->add("unescaped HTML", out->at,
+      out->text = clean(arena_->copy(markup));
+      problems_->add(ProblemKind::kUnescapedHtml, out->at,
                      "<" + std::string(qname) + "> holds HTML that is neither escaped nor in CDATA: read as HTML");
+    } else {
+      out->text = clean(text.finish(arena_));
     }
-    out->text = clean(std::move(out->text));
     scope_.resize(mark);
   }
 
  private:
+  // `s`, or a cleaned copy of it in the arena when clean_text would change it.
+  std::string_view clean(std::string_view s) {
+    if ((buffer_clean_ && in_buffer(s)) || is_clean_text(s)) return s;
+    return arena_->copy(clean_text(s));
+  }
+
+  bool in_buffer(std::string_view s) const {
+    const auto begin = reinterpret_cast<std::uintptr_t>(buffer_.data());
+    const auto at = reinterpret_cast<std::uintptr_t>(s.data());
+    return at >= begin && at - begin <= buffer_.size() && s.size() <= buffer_.size() - (at - begin);
+  }
+
   size_t offset_of(const char* p, size_t fallback) const {
     // pugixml points into the buffer it parsed in place, except for empty strings.
     const auto begin = reinterpret_cast<std::uintptr_t>(buffer_.data());
@@ -325,48 +526,65 @@ class TreeBuilder {
     return static_cast<size_t>(at - begin);
   }
 
-  const std::string* lookup(std::string_view prefix) const {
+  // One copy of each namespace URI: the constant for a well-known one.
+  std::string_view intern(std::string_view uri) {
+    if (uri.empty()) return {};
+    for (std::string_view known : {kItunesNs, kPodcastNs, kContentNs, kAtomNs, kPscNs, kMediaNs, kDcNs, kGooglePlayNs})
+      if (uri == known) return known;
+    for (std::string_view seen : uris_)
+      if (uri == seen) return seen;
+    uris_.push_back(arena_->copy(uri));
+    return uris_.back();
+  }
+
+  std::string_view lookup(std::string_view prefix, bool* found) const {
     for (auto it = scope_.rbegin(); it != scope_.rend(); ++it)
-      if (it->prefix == prefix) return &it->uri;
-    return nullptr;
+      if (it->prefix == prefix) return *found = true, it->uri;
+    return *found = false, std::string_view();
   }
 
   void resolve_name(std::string_view qname, FeedElement* out) {
     const size_t colon = qname.find(':');
+    bool found = false;
     if (colon == std::string_view::npos) {
-      const std::string* uri = lookup("");
-      out->ns = uri ? *uri : std::string();
-      out->name = clean(std::string(qname));
+      out->ns = lookup("", &found);
+      out->name = clean(qname);
       return;
     }
     const std::string_view prefix = qname.substr(0, colon);
     const std::string_view local = qname.substr(colon + 1);
-    if (const std::string* uri = lookup(prefix)) {
-      out->ns = *uri;
+    if (const std::string_view uri = lookup(prefix, &found); found) {
+      out->ns = uri;
     } else if (prefix == "xml") {
       out->ns = kXmlNs;
     } else if (const std::string_view known = well_known_prefix(prefix); !known.empty()) {
       out->ns = known;
-      problems_->add("undeclared prefix " + std::string(prefix), out->at,
+      problems_->add(ProblemKind::kUndeclaredPrefix, out->at,
                      "the prefix " + std::string(prefix) + ": is used without an xmlns:" + std::string(prefix) +
                          " declaration; read as " + std::string(known),
-                     1);
+                     1, "undeclared prefix " + std::string(prefix));
     } else {
       // No namespace to match by: the qualified name stays the name, so no rule mistakes
       // <x:title> for RSS's <title>.
-      out->name = clean(std::string(qname));
-      problems_->add("undeclared prefix " + std::string(prefix), out->at,
+      out->name = clean(qname);
+      problems_->add(ProblemKind::kUndeclaredPrefix, out->at,
                      "the prefix " + std::string(prefix) + ": is not declared; <" + std::string(qname) +
                          "> is kept under that name",
-                     1);
+                     1, "undeclared prefix " + std::string(prefix));
       return;
     }
-    out->prefix = clean(std::string(prefix));
-    out->name = clean(std::string(local));
+    out->prefix = clean(prefix);
+    out->name = clean(local);
   }
 
-  static std::string normalize_eol(std::string_view raw) {
-    if (std::memchr(raw.data(), '\r', raw.size()) == nullptr) return std::string(raw);
+  // `raw` with CR LF and CR read as LF, as XML reads line ends: `raw` itself when it
+  // has no CR, else a copy in the arena.
+  std::string_view normalize_eol(std::string_view raw) {
+    if (!lines_->has_cr() || std::memchr(raw.data(), '\r', raw.size()) == nullptr) return raw;
+    return arena_->copy(normalize_eol_copy(raw));
+  }
+
+  static std::string normalize_eol_copy(std::string_view raw) {
     std::string out;
     out.reserve(raw.size());
     for (size_t i = 0; i < raw.size(); ++i) {
@@ -382,11 +600,20 @@ class TreeBuilder {
 
   // Text as XML reads it (line ends normalized; in attributes every whitespace
   // character a space), with the character references of XML and HTML decoded. An
-  // undefined entity and a bare & stay as written, as browsers leave them.
-  std::string decode(std::string_view raw, size_t offset, bool attribute) {
-    if (!attribute && std::memchr(raw.data(), '&', raw.size()) == nullptr &&
-        std::memchr(raw.data(), '\r', raw.size()) == nullptr)
-      return std::string(raw);
+  // undefined entity and a bare & stay as written, as browsers leave them. `raw`
+  // itself when nothing changes, else a copy in the arena.
+  std::string_view decode(std::string_view raw, size_t offset, bool attribute) {
+    // What makes a string need decoding: & and CR always, LF and tab in attributes.
+    static constexpr std::array<uint8_t, 256> kSpecial = [] {
+      std::array<uint8_t, 256> t{};
+      t['&'] = t['\r'] = 3;
+      t['\n'] = t['\t'] = 2;
+      return t;
+    }();
+    const uint8_t needs = attribute ? 2 : 1;
+    bool plain = true;
+    for (char c : raw) plain &= (kSpecial[static_cast<unsigned char>(c)] & needs) == 0;
+    if (plain) return raw;
     std::string out;
     out.reserve(raw.size());
     for (size_t i = 0; i < raw.size(); ++i) {
@@ -412,8 +639,8 @@ class TreeBuilder {
       const std::string_view name = raw.substr(i + 1, end - i - 1);
       if (end >= raw.size() || raw[end] != ';' || name.empty()) {
         out += '&';
-        if (problems_->accepts(kBareAmp, 3))
-          problems_->add(kBareAmp, lines_->at(offset + i),
+        if (problems_->accepts(ProblemKind::kBareAmpersand, 3))
+          problems_->add(ProblemKind::kBareAmpersand, lines_->at(offset + i),
                          "a bare & (not the start of an entity) is read as a literal &; write &amp;", 3);
         continue;
       }
@@ -422,12 +649,12 @@ class TreeBuilder {
         continue;
       }
       out.append(raw.substr(i, end - i + 1));
-      if (problems_->accepts(kUndefinedEntity))
-        problems_->add(kUndefinedEntity, lines_->at(offset + i),
+      if (problems_->accepts(ProblemKind::kUndefinedEntity))
+        problems_->add(ProblemKind::kUndefinedEntity, lines_->at(offset + i),
                        "&" + std::string(name) + "; is not an entity of XML or HTML: kept as text");
       i = end;
     }
-    return out;
+    return arena_->copy(out);
   }
 
   bool append_entity(std::string_view name, std::string* out) {
@@ -461,7 +688,7 @@ class TreeBuilder {
     for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
       switch (c.type()) {
         case pugi::node_pcdata:
-          out->append(normalize_eol(c.value()));  // still escaped as the feed wrote it
+          out->append(normalize_eol(c.value()));  // still escaped as the feed wrote it (a CR is rare)
           break;
         case pugi::node_cdata:
           for (char ch : normalize_eol(c.value())) {
@@ -503,9 +730,14 @@ class TreeBuilder {
   }
 
   std::string_view buffer_;
+  bool buffer_clean_;
   LineMap* lines_;
   Problems* problems_;
+  Arena* arena_;
   std::vector<Binding> scope_;
+  std::vector<FeedAttribute> attributes_;  // of the element being built
+  std::vector<std::vector<FeedElement>> levels_ = std::vector<std::vector<FeedElement>>(kMaxDepth + 1);  // children, by depth
+  std::vector<std::string_view> uris_;  // the namespace URIs seen, other than the well-known ones
   size_t elements_ = 0;
 };
 
@@ -706,12 +938,14 @@ std::string text_of(const FeedElement* e) { return e ? std::string(trim(e->text)
 
 std::string attr_of(const FeedElement* e, std::string_view name) {
   if (!e) return {};
-  const std::string* v = e->attribute(name);
+  const std::string_view* v = e->attribute(name);
   return v ? std::string(trim(*v)) : std::string();
 }
 
 std::string describe(const FeedElement& e) {
-  return "<" + (e.prefix.empty() ? e.name : e.prefix + ":" + e.name) + ">";
+  std::string out = "<";
+  if (!e.prefix.empty()) out.append(e.prefix).append(":");
+  return out.append(e.name).append(">");
 }
 
 class ModelReader {
@@ -752,7 +986,7 @@ class ModelReader {
     for (const FeedElement* cat : ch.children_named(kItunesNs, "category")) {
       const std::string name = attr_of(cat, "text");
       if (name.empty()) {
-        problems_->add("values not understood", cat->at, "<itunes:category> has no text attribute: ignored");
+        problems_->add(ProblemKind::kValue, cat->at, "<itunes:category> has no text attribute: ignored");
         continue;
       }
       const auto subs = cat->children_named(kItunesNs, "category");
@@ -765,7 +999,7 @@ class ModelReader {
     }
     for (const FeedElement* link : ch.children_named(kAtomNs, "link")) {
       const std::string rel = ascii_lower(attr_of(link, "rel"));
-      const std::string* href = link->attribute("href");
+      const std::string_view* href = link->attribute("href");
       if (!href) continue;
       if (rel == "self" && s->feed_url.empty()) s->feed_url = url(*link, *href);
       if (rel == "hub" && s->websub_hub.empty()) s->websub_hub = url(*link, *href);
@@ -779,13 +1013,13 @@ class ModelReader {
       s->locked_owner = attr_of(locked, "owner");
     }
     for (const FeedElement* f : ch.children_named(kPodcastNs, "funding")) {
-      const std::string* href = f->attribute("url");
+      const std::string_view* href = f->attribute("url");
       s->funding.push_back({href ? url(*f, *href) : std::string(), text_of(f)});
     }
     s->persons = persons(ch);
     if (const FeedElement* license = ch.child(kPodcastNs, "license")) {
       s->license = text_of(license);
-      if (const std::string* href = license->attribute("url")) s->license_url = url(*license, *href);
+      if (const std::string_view* href = license->attribute("url")) s->license_url = url(*license, *href);
     }
     s->medium = text_of(ch.child(kPodcastNs, "medium"));
     if (const FeedElement* uf = ch.child(kPodcastNs, "updateFrequency")) {
@@ -820,13 +1054,13 @@ class ModelReader {
     e->image = image(item);
     e->persons = persons(item);
     if (const FeedElement* enc = item.child("", "enclosure")) {
-      if (const std::string* href = enc->attribute("url")) e->enclosure.url = url(*enc, *href);
+      if (const std::string_view* href = enc->attribute("url")) e->enclosure.url = url(*enc, *href);
       e->enclosure.type = attr_of(enc, "type");
       const std::string length = attr_of(enc, "length");
       int64_t bytes = 0;
       const auto [ptr, ec] = std::from_chars(length.data(), length.data() + length.size(), bytes);
       if (!length.empty() && (ec != std::errc() || ptr != length.data() + length.size() || bytes < 0)) {
-        problems_->add("values not understood", enc->at,
+        problems_->add(ProblemKind::kValue, enc->at,
                        "enclosure length \"" + length + "\" is not a number of bytes: read as 0");
         bytes = 0;
       }
@@ -838,17 +1072,17 @@ class ModelReader {
       if (ms) {
         e->duration_ms = *ms;
       } else if (!text.empty()) {
-        problems_->add("values not understood", duration->at,
+        problems_->add(ProblemKind::kValue, duration->at,
                        "itunes:duration \"" + text + "\" is not seconds, MM:SS or HH:MM:SS: read as 0");
       }
     }
     if (const FeedElement* chapters = item.child(kPodcastNs, "chapters")) {
-      if (const std::string* href = chapters->attribute("url")) e->chapters_url = url(*chapters, *href);
+      if (const std::string_view* href = chapters->attribute("url")) e->chapters_url = url(*chapters, *href);
     }
     if (const FeedElement* psc = item.child(kPscNs, "chapters")) e->chapters = simple_chapters(*psc, e->duration_ms);
     for (const FeedElement* t : item.children_named(kPodcastNs, "transcript")) {
       Transcript tr;
-      if (const std::string* href = t->attribute("url")) tr.url = url(*t, *href);
+      if (const std::string_view* href = t->attribute("url")) tr.url = url(*t, *href);
       tr.type = attr_of(t, "type");
       tr.language = attr_of(t, "language");
       tr.rel = attr_of(t, "rel");
@@ -863,16 +1097,16 @@ class ModelReader {
     bool changed = false;
     std::string u = tidy_url(raw, &changed);
     if (changed)
-      problems_->add("URLs with spaces", where.at,
+      problems_->add(ProblemKind::kUrlSpaces, where.at,
                      "the URL in " + describe(where) + " has spaces or line breaks inside: read as " + u);
     if (u.empty() || has_scheme(u)) return u;
     if (base_.empty()) {
-      problems_->add("relative URLs", where.at,
+      problems_->add(ProblemKind::kRelativeUrl, where.at,
                      "the URL \"" + u + "\" in " + describe(where) + " is relative and there is no base URL to resolve it");
       return u;
     }
     std::string resolved = resolve_url(base_, u);
-    problems_->add("relative URLs", where.at,
+    problems_->add(ProblemKind::kRelativeUrl, where.at,
                    "the URL \"" + u + "\" in " + describe(where) + " is relative: read as " + resolved);
     return resolved;
   }
@@ -881,9 +1115,9 @@ class ModelReader {
   std::string image(const FeedElement& parent) {
     const FeedElement* img = parent.child(kItunesNs, "image");
     if (!img) return {};
-    if (const std::string* href = img->attribute("href")) return url(*img, *href);
+    if (const std::string_view* href = img->attribute("href")) return url(*img, *href);
     if (!trim(img->text).empty()) {
-      problems_->add("values not understood", img->at, "<itunes:image> has its URL as text, not in href");
+      problems_->add(ProblemKind::kValue, img->at, "<itunes:image> has its URL as text, not in href");
       return url(*img, img->text);
     }
     return {};
@@ -893,7 +1127,7 @@ class ModelReader {
     const std::string text = text_of(&e);
     std::optional<Timestamp> t = parse_rfc822(text);
     if (!t)
-      problems_->add("dates not understood", e.at, describe(e) + " \"" + text + "\" is not an RFC 2822 date");
+      problems_->add(ProblemKind::kDate, e.at, describe(e) + " \"" + text + "\" is not an RFC 2822 date");
     return t;
   }
 
@@ -903,7 +1137,7 @@ class ModelReader {
     const std::string v = ascii_lower(text_of(e));
     if (v == "true" || v == "yes" || v == "explicit") return true;
     if (v == "false" || v == "no" || v == "clean") return false;
-    problems_->add("values not understood", e->at,
+    problems_->add(ProblemKind::kValue, e->at,
                    "itunes:explicit \"" + text_of(e) + "\" is none of true, false, yes, no, explicit, clean");
     return std::nullopt;
   }
@@ -913,7 +1147,7 @@ class ModelReader {
     const std::string v = ascii_lower(text_of(e));
     if (v == "yes" || v == "true") return true;
     if (v != "no" && v != "false")
-      problems_->add("values not understood", e->at, describe(*e) + " \"" + text_of(e) + "\" is neither yes nor no: read as no");
+      problems_->add(ProblemKind::kValue, e->at, describe(*e) + " \"" + text_of(e) + "\" is neither yes nor no: read as no");
     return false;
   }
 
@@ -922,7 +1156,7 @@ class ModelReader {
     for (const char* a : allowed)
       if (v == a) return v;
     if (!v.empty())
-      problems_->add("values not understood", e.at, describe(e) + " \"" + text_of(&e) + "\" is not a known value: ignored");
+      problems_->add(ProblemKind::kValue, e.at, describe(e) + " \"" + text_of(&e) + "\" is not a known value: ignored");
     return {};
   }
 
@@ -933,7 +1167,7 @@ class ModelReader {
     if (!e) return std::nullopt;
     const std::optional<int> v = positive_int(e->text);
     if (!v && !trim(e->text).empty())
-      problems_->add("values not understood", e->at, describe(*e) + " \"" + text_of(e) + "\" is not a positive integer: ignored");
+      problems_->add(ProblemKind::kValue, e->at, describe(*e) + " \"" + text_of(e) + "\" is not a positive integer: ignored");
     return v;
   }
 
@@ -944,8 +1178,8 @@ class ModelReader {
       person.name = text_of(p);
       person.role = attr_of(p, "role");
       person.group = attr_of(p, "group");
-      if (const std::string* href = p->attribute("href")) person.href = url(*p, *href);
-      if (const std::string* img = p->attribute("img")) person.img = url(*p, *img);
+      if (const std::string_view* href = p->attribute("href")) person.href = url(*p, *href);
+      if (const std::string_view* img = p->attribute("img")) person.img = url(*p, *img);
       out.push_back(std::move(person));
     }
     return out;
@@ -956,14 +1190,14 @@ class ModelReader {
     for (const FeedElement* c : psc.children_named(kPscNs, "chapter")) {
       const std::optional<int64_t> start = parse_clock_ms(attr_of(c, "start"));
       if (!start) {
-        problems_->add("values not understood", c->at, "psc:chapter start \"" + attr_of(c, "start") + "\" is not a time: ignored");
+        problems_->add(ProblemKind::kValue, c->at, "psc:chapter start \"" + attr_of(c, "start") + "\" is not a time: ignored");
         continue;
       }
       Chapter ch;
       ch.start_ms = *start;
       ch.title = attr_of(c, "title");
-      if (const std::string* href = c->attribute("href")) ch.url = url(*c, *href);
-      if (const std::string* img = c->attribute("image")) ch.image_url = url(*c, *img);
+      if (const std::string_view* href = c->attribute("href")) ch.url = url(*c, *href);
+      if (const std::string_view* img = c->attribute("image")) ch.image_url = url(*c, *img);
       out.push_back(std::move(ch));
     }
     for (size_t i = 0; i < out.size(); ++i)
@@ -1057,7 +1291,7 @@ Error parse_error(const pugi::xml_parse_result& r, std::string_view text, LineMa
 
 }  // namespace
 
-Result<FeedDocument> read_feed(std::string_view bytes, const std::string& source, const ReadOptions& options) {
+Result<FeedDocument> read_feed(std::string bytes, const std::string& source, const ReadOptions& options) {
   if (bytes.size() > options.max_bytes) {
     Error e;
     e.code = ErrorCode::kInvalidInput;
@@ -1074,12 +1308,12 @@ Result<FeedDocument> read_feed(std::string_view bytes, const std::string& source
     return e;
   }
 
-  DecodedFeed decoded = decode_feed(bytes);
-  std::string& text = decoded.utf8;
-  size_t tags = 0;
-  for (const char* p = text.data(), *end = p + text.size();
-       (p = static_cast<const char*>(std::memchr(p, '<', static_cast<size_t>(end - p)))) != nullptr; ++p)
-    ++tags;
+  FeedDocument out;
+  out.storage_ = std::make_unique<FeedDocument::Storage>();
+  DecodedFeed decoded = decode_feed(std::move(bytes));
+  std::string& text = out.storage_->text;
+  text = std::move(decoded.utf8);
+  const size_t tags = count_byte(text, '<');
   if (tags > kMaxTags) {
     Error e;
     e.code = ErrorCode::kInvalidInput;
@@ -1095,17 +1329,17 @@ Result<FeedDocument> read_feed(std::string_view bytes, const std::string& source
     return e;
   }
   Problems problems(source);
-  for (const std::string& note : decoded.notes) problems.add("encoding notes", {1, 1}, note);
+  for (const std::string& note : decoded.notes) problems.add(ProblemKind::kEncoding, {1, 1}, note);
   // XML forbids NUL and pugixml stops at one; a space keeps every offset where it was.
-  if (std::memchr(text.data(), '\0', text.size()) != nullptr) {
+  if (!decoded.clean && std::memchr(text.data(), '\0', text.size()) != nullptr) {  // clean text has no NUL
     const auto nuls = static_cast<size_t>(std::count(text.begin(), text.end(), '\0'));
     std::replace(text.begin(), text.end(), '\0', ' ');
-    problems.add("encoding notes", {1, 1}, std::to_string(nuls) + " NUL byte" + (nuls == 1 ? "" : "s") + " read as spaces");
+    problems.add(ProblemKind::kEncoding, {1, 1},
+                 std::to_string(nuls) + " NUL byte" + (nuls == 1 ? "" : "s") + " read as spaces");
   }
   LineMap lines(text);
 
-  FeedDocument out;
-  out.encoding = decoded.encoding;
+  out.encoding = std::move(decoded.encoding);
   {
     pugi::xml_document doc;
     // No escapes (decoded here, with HTML's entities), no EOL or attribute
@@ -1127,43 +1361,44 @@ Result<FeedDocument> read_feed(std::string_view bytes, const std::string& source
     for (pugi::xml_node n = doc.first_child(); n; n = n.next_sibling()) {
       if (n.type() == pugi::node_doctype) {
         const auto offset = static_cast<size_t>(std::max<std::ptrdiff_t>(n.offset_debug(), 0));
-        problems.add("DOCTYPE", lines.at(offset), "the DOCTYPE is ignored: no entity it declares is ever expanded", 1);
+        problems.add(ProblemKind::kDoctype, lines.at(offset),
+                     "the DOCTYPE is ignored: no entity it declares is ever expanded", 1);
       } else if (n.type() == pugi::node_element) {
         if (!root) {
           root = n;
         } else {
           const auto offset = static_cast<size_t>(std::max<std::ptrdiff_t>(n.offset_debug() - 1, 0));
-          problems.add("elements after the root", lines.at(offset),
+          problems.add(ProblemKind::kElementsAfterRoot, lines.at(offset),
                        "<" + std::string(n.name()) + "> after the root element is ignored", 1);
         }
       }
     }
-    TreeBuilder builder(text, &lines, &problems);
+    TreeBuilder builder(text, decoded.clean, &lines, &problems, &out.storage_->arena);
     builder.build(root, &out.rss, 0);
-  }
-  std::string().swap(text);  // the tree has all it needs: let the bytes go
+  }  // pugixml's DOM goes; the elements point into `text`, which the document keeps
 
   if (!out.rss.ns.empty() || out.rss.name != "rss") {
-    problems.add("not RSS", out.rss.at,
+    problems.add(ProblemKind::kNotRss, out.rss.at,
                  "the root element is " + describe(out.rss) +
-                     (out.rss.ns.empty() ? std::string() : " (" + out.rss.ns + ")") + ", not <rss>: not an RSS feed");
+                     (out.rss.ns.empty() ? std::string() : " (" + std::string(out.rss.ns) + ")") +
+                     ", not <rss>: not an RSS feed");
   } else {
     out.channel = out.rss.child("", "channel");
-    if (!out.channel) problems.add("not RSS", out.rss.at, "<rss> has no <channel>");
+    if (!out.channel) problems.add(ProblemKind::kNotRss, out.rss.at, "<rss> has no <channel>");
     if (out.rss.children_named("", "channel").size() > 1)
-      problems.add("not RSS", out.rss.at, "<rss> has more than one <channel>: only the first is read");
+      problems.add(ProblemKind::kNotRss, out.rss.at, "<rss> has more than one <channel>: only the first is read");
   }
   if (out.channel) {
-    ModelReader reader(options.base_url, &problems);
-    reader.read_show(*out.channel, &out.show);
-    const size_t items = out.channel->children_named("", "item").size();
+    size_t items = 0;
+    for (const FeedElement& c : out.channel->children) items += c.ns.empty() && c.name == "item";
     out.items.reserve(items);
-    out.show.episodes.reserve(items);
-    for (const FeedElement& c : out.channel->children) {
-      if (!c.ns.empty() || c.name != "item") continue;
-      out.items.push_back(&c);
-      out.show.episodes.emplace_back();
-      reader.read_episode(c, &out.show.episodes.back());
+    for (const FeedElement& c : out.channel->children)
+      if (c.ns.empty() && c.name == "item") out.items.push_back(&c);
+    if (options.model) {
+      ModelReader reader(options.base_url, &problems);
+      reader.read_show(*out.channel, &out.show);
+      out.show.episodes.resize(items);
+      for (size_t i = 0; i < items; ++i) reader.read_episode(*out.items[i], &out.show.episodes[i]);
     }
   }
   out.problems = problems.finish();

@@ -3,16 +3,43 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
+#include <cstring>
 
 namespace podsmith {
 namespace {
 
 constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
 
-// Decodes one UTF-8 sequence at in[i]. Returns its length and sets *cp, or
-// returns 0 when the bytes there are not a valid, shortest-form sequence.
-size_t decode_one(std::string_view in, size_t i, uint32_t* cp) {
-  const auto b0 = static_cast<unsigned char>(in[i]);
+uint64_t load8(const char* p) {
+  uint64_t w;
+  std::memcpy(&w, p, 8);
+  return w;
+}
+
+constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+
+// Non-zero when a byte of `w` is 0x80 or above.
+uint64_t high_bytes(uint64_t w) { return w & kHigh; }
+
+// Non-zero when a byte of `w` is not printable ASCII (below 0x20, or 0x7F and up).
+uint64_t unprintable_bytes(uint64_t w) {
+  const uint64_t below_space = (w - kOnes * 0x20) & ~w & kHigh;
+  const uint64_t del_or_high = ((w + kOnes) | w) & kHigh;  // 0x7F and up
+  return below_space | del_or_high;
+}
+
+// XML 1.0's Char production, minus what a tag never means to say.
+bool is_allowed(uint32_t cp) {
+  if (cp < 0x20) return cp == '\t' || cp == '\n' || cp == '\r';
+  if (cp == 0x7F) return false;
+  if (cp >= 0x80 && cp <= 0x9F) return false;  // C1 controls
+  return cp != 0xFFFE && cp != 0xFFFF;
+}
+
+}  // namespace
+
+size_t decode_utf8(std::string_view in, size_t at, uint32_t* cp) {
+  const auto b0 = static_cast<unsigned char>(in[at]);
   if (b0 < 0x80) {
     *cp = b0;
     return 1;
@@ -29,9 +56,9 @@ size_t decode_one(std::string_view in, size_t i, uint32_t* cp) {
   } else {
     return 0;
   }
-  if (i + len > in.size()) return 0;
+  if (at + len > in.size()) return 0;
   for (size_t k = 1; k < len; ++k) {
-    const auto b = static_cast<unsigned char>(in[i + k]);
+    const auto b = static_cast<unsigned char>(in[at + k]);
     if ((b & 0xC0) != 0x80) return 0;
     value = (value << 6) | (b & 0x3Fu);
   }
@@ -40,16 +67,6 @@ size_t decode_one(std::string_view in, size_t i, uint32_t* cp) {
   return len;
 }
 
-// XML 1.0's Char production, minus what a tag never means to say.
-bool is_allowed(uint32_t cp) {
-  if (cp < 0x20) return cp == '\t' || cp == '\n' || cp == '\r';
-  if (cp == 0x7F) return false;
-  if (cp >= 0x80 && cp <= 0x9F) return false;  // C1 controls
-  return cp != 0xFFFE && cp != 0xFFFF;
-}
-
-}  // namespace
-
 std::string clean_text(std::string_view in, bool* changed) {
   std::string out;
   out.reserve(in.size());
@@ -57,13 +74,13 @@ std::string clean_text(std::string_view in, bool* changed) {
   size_t i = 0;
   while (i < in.size()) {
     uint32_t cp = 0;
-    const size_t len = decode_one(in, i, &cp);
+    const size_t len = decode_utf8(in, i, &cp);
     if (len == 0) {
       // One replacement per maximal invalid run of bytes, as most decoders do.
       out += kReplacement;
       touched = true;
       ++i;
-      while (i < in.size() && decode_one(in, i, &cp) == 0) ++i;
+      while (i < in.size() && decode_utf8(in, i, &cp) == 0) ++i;
       continue;
     }
     if (is_allowed(cp)) {
@@ -77,12 +94,51 @@ std::string clean_text(std::string_view in, bool* changed) {
   return out;
 }
 
+bool is_clean_text(std::string_view in) {
+  const char* p = in.data();
+  const size_t n = in.size();
+  size_t i = 0;
+  while (i < n) {
+    // Printable ASCII, 32 bytes at a time, then 8.
+    while (i + 32 <= n && (unprintable_bytes(load8(p + i)) | unprintable_bytes(load8(p + i + 8)) |
+                           unprintable_bytes(load8(p + i + 16)) | unprintable_bytes(load8(p + i + 24))) == 0)
+      i += 32;
+    while (i + 8 <= n && unprintable_bytes(load8(p + i)) == 0) i += 8;
+    if (i == n) return true;
+    // Something else among the next eight bytes (or the last few): one character at
+    // a time up to the end of them.
+    for (const size_t stop = std::min(i + 8, n); i < stop;) {
+      const auto c = static_cast<unsigned char>(p[i]);
+      if (c >= 0x20 && c < 0x7F) {
+        ++i;
+        continue;
+      }
+      uint32_t cp = 0;
+      const size_t len = decode_utf8(in, i, &cp);
+      if (len == 0 || !is_allowed(cp)) return false;
+      i += len;
+    }
+  }
+  return true;
+}
+
+// Feeds are mostly ASCII and this runs over every byte of a 50 MB one: ASCII is
+// skipped 32 bytes at a time.
 bool is_valid_utf8(std::string_view in) {
-  for (size_t i = 0; i < in.size();) {
-    uint32_t cp = 0;
-    const size_t len = decode_one(in, i, &cp);
-    if (len == 0) return false;
-    i += len;
+  const char* p = in.data();
+  const size_t n = in.size();
+  size_t i = 0;
+  while (i < n) {
+    while (i + 32 <= n && (high_bytes(load8(p + i)) | high_bytes(load8(p + i + 8)) | high_bytes(load8(p + i + 16)) |
+                           high_bytes(load8(p + i + 24))) == 0)
+      i += 32;
+    while (i + 8 <= n && high_bytes(load8(p + i)) == 0) i += 8;
+    for (const size_t stop = std::min(i + 8, n); i < stop;) {
+      uint32_t cp = 0;
+      const size_t len = decode_utf8(in, i, &cp);
+      if (len == 0) return false;
+      i += len;
+    }
   }
   return true;
 }

@@ -426,6 +426,27 @@ TEST_CASE("the feed fixtures give the findings recorded for them", "[lint]") {
   }
 }
 
+// `podsmith lint` reads feeds without the model (ReadOptions::model = false): the rules
+// must find the same in every fixture either way.
+TEST_CASE("lint finds the same whether the reader filled the model or not", "[lint]") {
+  const fs::path feeds = fs::path(source_path("tests/fixtures/feeds"));
+  if (!fs::exists(feeds)) return;
+  podsmith::ReadOptions elements_only;
+  elements_only.model = false;
+  for (const auto& entry : fs::directory_iterator(feeds)) {
+    if (!entry.is_regular_file() || entry.path().extension() != ".xml") continue;
+    CAPTURE(entry.path().filename().string());
+    const std::string bytes = read_file(entry.path().string());
+    auto full = podsmith::read_feed(bytes, "feed.xml");
+    auto bare = podsmith::read_feed(bytes, "feed.xml", elements_only);
+    REQUIRE(full.has_value() == bare.has_value());
+    if (!full) continue;
+    LintOptions o = options();
+    o.fetched_from = kSelf;
+    CHECK(describe(podsmith::lint_feed(*bare, o)) == describe(podsmith::lint_feed(*full, o)));
+  }
+}
+
 TEST_CASE("text output reads like a compiler's, with hints and optional colour", "[lint]") {
   const std::vector<Finding> findings = {
       {"apple/explicit-value", Severity::kError, "feed.xml", 12, 5, "bad explicit", "write true or false"},

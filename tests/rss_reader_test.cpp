@@ -1,5 +1,6 @@
 #include "podsmith/rss_reader.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdint>
 #include <fstream>
@@ -42,13 +43,13 @@ bool has_problem(const FeedDocument& doc, const std::string& needle) {
 }
 
 // Calls f on every string in the tree and in the model.
-void each_string(const FeedElement& e, const std::function<void(const std::string&)>& f) {
+void each_string(const FeedElement& e, const std::function<void(std::string_view)>& f) {
   f(e.ns), f(e.name), f(e.prefix), f(e.text);
   for (const auto& [name, value] : e.attributes) f(name), f(value);
   for (const FeedElement& c : e.children) each_string(c, f);
 }
 
-void each_string(const FeedDocument& doc, const std::function<void(const std::string&)>& f) {
+void each_string(const FeedDocument& doc, const std::function<void(std::string_view)>& f) {
   each_string(doc.rss, f);
   const podsmith::Show& s = doc.show;
   for (const std::string* v : {&s.title, &s.subtitle, &s.description_html, &s.description_text, &s.link, &s.language,
@@ -64,7 +65,7 @@ void each_string(const FeedDocument& doc, const std::function<void(const std::st
 
 size_t total_text_bytes(const FeedDocument& doc) {
   size_t n = 0;
-  each_string(doc, [&n](const std::string& s) { n += s.size(); });
+  each_string(doc, [&n](std::string_view s) { n += s.size(); });
   return n;
 }
 
@@ -212,7 +213,7 @@ TEST_CASE("every fixture feed parses, with its host's values", "[reader]") {
       for (const podsmith::Error& p : doc.problems) FAIL_CHECK(p.to_string());
     }
     for (const podsmith::Error& p : doc.problems) CHECK(p.file == c.file);
-    each_string(doc, [](const std::string& s) { CHECK(podsmith::is_valid_utf8(s)); });
+    each_string(doc, [](std::string_view s) { CHECK(podsmith::is_valid_utf8(s)); });
   }
 }
 
@@ -426,6 +427,90 @@ TEST_CASE("the reader matches namespaces by URI, never by prefix", "[reader]") {
   CHECK(wrong.show.episodes.at(0).duration_ms == 61000);
 }
 
+TEST_CASE("every problem of the reader says its kind", "[reader]") {
+  using podsmith::ProblemKind;
+  const auto kinds_of = [](const FeedDocument& doc) {
+    std::vector<ProblemKind> out;
+    for (const podsmith::FeedProblem& p : doc.problems) out.push_back(p.kind);
+    return out;
+  };
+  const auto has_kind = [&](const FeedDocument& doc, ProblemKind kind) {
+    const auto kinds = kinds_of(doc);
+    return std::find(kinds.begin(), kinds.end(), kind) != kinds.end();
+  };
+  // The misspelt URIs are misspellings; the podcast namespace's old home is an alias.
+  const FeedDocument wrong = read_fixture("wrong-namespace-uris.xml");
+  CHECK(kinds_of(wrong) == std::vector<ProblemKind>{ProblemKind::kNamespaceUri, ProblemKind::kNamespaceAlias,
+                                                    ProblemKind::kNamespaceUri});
+  CHECK(wrong.problems[1].message.find("github.com/Podcastindex-org") != std::string::npos);
+
+  const FeedDocument doc = read_ok(
+      "<rss version=\"2.0\"><channel><title>A & B &bogus;</title><itunes:author>x</itunes:author>"
+      "<description><p>Hi</p></description><link>/rel</link>"
+      "<item><pubDate>soon</pubDate><itunes:explicit>maybe</itunes:explicit></item></channel></rss>");
+  for (const auto& [kind, words] : std::vector<std::pair<ProblemKind, std::string>>{
+           {ProblemKind::kBareAmpersand, "bare &"},
+           {ProblemKind::kUndefinedEntity, "&bogus;"},
+           {ProblemKind::kUndeclaredPrefix, "prefix itunes"},
+           {ProblemKind::kUnescapedHtml, "neither escaped nor in CDATA"},
+           {ProblemKind::kRelativeUrl, "relative"},
+           {ProblemKind::kDate, "not an RFC 2822 date"},
+           {ProblemKind::kValue, "maybe"}}) {
+    CAPTURE(words);
+    bool found = false;
+    for (const podsmith::FeedProblem& p : doc.problems)
+      if (p.kind == kind) found = found || p.message.find(words) != std::string::npos;
+    CHECK(found);
+  }
+  CHECK(has_kind(read_fixture("atom.xml"), ProblemKind::kNotRss));
+  CHECK(has_kind(read_fixture("billion-laughs.xml"), ProblemKind::kDoctype));
+  CHECK(has_kind(read_fixture("windows-1252-undeclared.xml"), ProblemKind::kEncoding));
+
+  // The "and N more" line counts the ones left out, under their kind.
+  std::string amps = "<rss><channel><title>";
+  for (int i = 0; i < 10; ++i) amps += "a & b ";
+  const FeedDocument many = read_ok(amps + "</title></channel></rss>");
+  REQUIRE_FALSE(many.problems.empty());
+  CHECK(many.problems.back().message == "and 7 more: bare & read as a literal &");
+  CHECK(many.problems.back().kind == ProblemKind::kBareAmpersand);
+  CHECK(many.problems.back().line == 0);
+}
+
+TEST_CASE("without the model the reader gives the same elements and problems, and no show", "[reader]") {
+  podsmith::ReadOptions elements_only;
+  elements_only.model = false;
+  for (const char* name : {"libsyn.xml", "entities.xml", "odd-prefixes.xml", "wrong-namespace-uris.xml"}) {
+    CAPTURE(name);
+    const FeedDocument full = read_fixture(name);
+    const FeedDocument bare = read_fixture(name, elements_only);
+    CHECK(bare.show.title.empty());
+    CHECK(bare.show.episodes.empty());
+    REQUIRE(bare.items.size() == full.items.size());
+    for (size_t i = 0; i < bare.items.size(); ++i) CHECK(bare.items[i]->at.line == full.items[i]->at.line);
+    // The problems found while filling the model are the only ones missing.
+    std::vector<std::string> expected;
+    for (const podsmith::FeedProblem& p : full.problems)
+      if (p.kind != podsmith::ProblemKind::kValue && p.kind != podsmith::ProblemKind::kDate &&
+          p.kind != podsmith::ProblemKind::kUrlSpaces && p.kind != podsmith::ProblemKind::kRelativeUrl)
+        expected.push_back(p.to_string());
+    std::vector<std::string> actual;
+    for (const podsmith::FeedProblem& p : bare.problems) actual.push_back(p.to_string());
+    CHECK(actual == expected);
+  }
+}
+
+TEST_CASE("the elements' strings stay valid after the bytes given to the reader are gone", "[reader]") {
+  std::string bytes = fixture("libsyn.xml");
+  const std::string copy = bytes;
+  auto r = read_feed(std::move(bytes), "libsyn.xml");
+  bytes.assign(copy.size(), 'x');  // whatever the moved-from string holds now, overwrite it
+  REQUIRE(r);
+  const FeedDocument doc = std::move(r).value();
+  CHECK(doc.items.at(1)->child("", "title")->text == "Ep. 41 - Tomatoes in a Heatwave");
+  CHECK(*doc.items.at(1)->child("", "enclosure")->attribute("type") == "audio/mpeg");
+  CHECK(doc.channel->child(podsmith::kItunesNs, "author")->ns == podsmith::kItunesNs);
+}
+
 TEST_CASE("the reader keeps unknown elements with their namespace, attributes, text and position", "[reader]") {
   const FeedDocument doc = read_fixture("unknown-elements.xml");
   const FeedElement* network = doc.channel->child("https://acme.example/ns/feed-extras/1.0", "network");
@@ -433,7 +518,7 @@ TEST_CASE("the reader keeps unknown elements with their namespace, attributes, t
   CHECK(network->prefix == "acme");
   CHECK(network->text == "Acme Network");
   REQUIRE(network->attributes.size() == 2);
-  CHECK(network->attributes[0] == std::pair<std::string, std::string>("id", "42"));
+  CHECK(network->attributes[0] == podsmith::FeedAttribute("id", "42"));
   CHECK(*network->attribute("tier") == "gold");
   CHECK(network->attribute("missing") == nullptr);
   REQUIRE(network->children.size() == 1);
@@ -566,7 +651,7 @@ TEST_CASE("the reader never expands a DTD: billion laughs stays small", "[reader
   CHECK(doc.show.title == "&lol9;");
   // Expanded, &lol9; is 3 GB; what comes back is about the size of the feed.
   CHECK(total_text_bytes(doc) < 4 * bytes.size());
-  each_string(doc, [](const std::string& s) { CHECK(s.find("lollol") == std::string::npos); });
+  each_string(doc, [](std::string_view s) { CHECK(s.find("lollol") == std::string::npos); });
   CHECK(has_problem(doc, "DOCTYPE is ignored"));
 }
 
@@ -580,7 +665,7 @@ TEST_CASE("the reader never reads an external entity (XXE)", "[reader]") {
   std::string hostname;
   std::ifstream host("/etc/hostname");
   std::getline(host, hostname);
-  each_string(doc, [&](const std::string& s) {
+  each_string(doc, [&](std::string_view s) {
     CHECK(s.find("root:") == std::string::npos);
     if (!passwd_first_line.empty()) CHECK(s.find(passwd_first_line) == std::string::npos);
     if (hostname.size() > 3) CHECK(s.find(hostname) == std::string::npos);
@@ -816,7 +901,7 @@ TEST_CASE("the reader survives garbage bytes", "[reader]") {
       continue;
     }
     CHECK(r->items.size() == r->show.episodes.size());
-    each_string(*r, [](const std::string& s) {
+    each_string(*r, [](std::string_view s) {
       if (!podsmith::is_valid_utf8(s)) FAIL_CHECK("invalid UTF-8");
     });
   }

@@ -72,3 +72,63 @@ TEST_CASE("closest_match suggests the nearest candidate within the distance") {
   CHECK(podsmith::edit_distance("kitten", "sitting") == 3);
   CHECK(podsmith::edit_distance("", "abc") == 3);
 }
+
+TEST_CASE("decode_utf8 reads one sequence and refuses what is not shortest-form UTF-8") {
+  struct Case {
+    std::string in;
+    size_t length;  // 0: not a valid sequence
+    uint32_t cp;
+  };
+  const Case cases[] = {
+      {"A", 1, 0x41},
+      {"\xC3\xA9", 2, 0xE9},                // é
+      {"\xE6\x9D\xB1", 3, 0x6771},          // 東
+      {"\xF0\x9F\x8E\x99", 4, 0x1F399},     // 🎙
+      {"\xF4\x8F\xBF\xBF", 4, 0x10FFFF},    // the last code point
+      {"\xC0\xAF", 0, 0},                   // overlong '/'
+      {"\xE0\x80\xAF", 0, 0},               // overlong '/' in three bytes
+      {"\xED\xA0\x80", 0, 0},               // a surrogate
+      {"\xF4\x90\x80\x80", 0, 0},           // past U+10FFFF
+      {"\xE2\x82", 0, 0},                   // cut short
+      {"\xE2" "A" "\xAC", 0, 0},            // a continuation byte missing
+      {"\x80", 0, 0},                       // a stray continuation byte
+      {"\xFF", 0, 0},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.in);
+    uint32_t cp = 0xDEAD;
+    CHECK(podsmith::decode_utf8(c.in, 0, &cp) == c.length);
+    CHECK(cp == (c.length == 0 ? 0xDEAD : c.cp));
+  }
+  uint32_t cp = 0;
+  CHECK(podsmith::decode_utf8("ab\xC3\xA9", 2, &cp) == 2);  // at an offset
+  CHECK(cp == 0xE9);
+}
+
+TEST_CASE("is_clean_text says whether clean_text would change the text, wherever the odd byte is") {
+  // Long runs of ASCII go eight and 32 bytes at a time: put each odd character at
+  // every offset of a 70-byte string, so that every path sees it.
+  const std::string odd[] = {"\x01", "\x7F", "\xC2\x85", "\xEF\xBF\xBE", "\xFF", "\xC3", "\xED\xA0\x80"};
+  const std::string fine[] = {"\t", "\n", "\r", "\xC3\xA9", "\xE2\x80\x94", "\xF0\x9F\x8E\x99", "~"};
+  for (size_t at = 0; at <= 70; ++at) {
+    const std::string before(at, 'a'), after(70 - at, 'b');
+    for (const std::string& o : odd) {
+      const std::string s = before + o + after;
+      CAPTURE(at, o);
+      CHECK_FALSE(podsmith::is_clean_text(s));
+      bool changed = false;
+      (void)clean_text(s, &changed);
+      CHECK(changed);
+      CHECK(is_valid_utf8(s) == (o != "\xFF" && o != "\xC3" && o != "\xED\xA0\x80"));
+    }
+    for (const std::string& f : fine) {
+      const std::string s = before + f + after;
+      CAPTURE(at, f);
+      CHECK(podsmith::is_clean_text(s));
+      CHECK(clean_text(s) == s);
+      CHECK(is_valid_utf8(s));
+    }
+  }
+  CHECK(podsmith::is_clean_text(""));
+  CHECK(podsmith::is_clean_text("Tom & Jerry — 東京 🎙\ttab\nline"));
+}

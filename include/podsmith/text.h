@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,8 +18,19 @@ namespace podsmith {
 /// given) to whether anything was replaced or removed.
 std::string clean_text(std::string_view in, bool* changed = nullptr);
 
+/// True when clean_text(in) would return `in` unchanged: valid UTF-8 holding no
+/// character that clean_text removes. Reads printable ASCII eight bytes at a time,
+/// so that callers can skip the copy for the common case.
+bool is_clean_text(std::string_view in);
+
 /// True when `in` is valid UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool is_valid_utf8(std::string_view in);
+
+/// Decodes the UTF-8 sequence that starts at in[at] (at < in.size()): returns its
+/// length in bytes (1 to 4) and sets *cp to its code point. Returns 0, leaving *cp
+/// unchanged, when the bytes there are not a valid, shortest-form sequence (an
+/// overlong form, a surrogate, a value past U+10FFFF, a stray or truncated byte).
+size_t decode_utf8(std::string_view in, size_t at, uint32_t* cp);
 
 /// The longest prefix of the valid UTF-8 string `in` that is at most `max_bytes`
 /// long and does not split a character.

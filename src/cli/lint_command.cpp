@@ -100,11 +100,11 @@ int run_lint(const LintCommandOptions& opt) {
       unreadable.push_back(parsed.error());
       continue;
     }
-    auto doc = std::make_unique<FeedDocument>(std::move(*parsed));
+    const FeedDocument& doc = *parsed;
     LintOptions options = base;
     options.file = feed;
     options.fetched_from = url;
-    std::vector<Finding> found = lint_feed(*doc, options);
+    std::vector<Finding> found = lint_feed(doc, options);
     if (opt.online) {
       std::unique_ptr<Progress> progress;
       OnlineLintOptions online;
@@ -113,7 +113,7 @@ int run_lint(const LintCommandOptions& opt) {
         if (!progress) progress = std::make_unique<Progress>("checking " + feed, total, true);
         progress->update(done);
       };
-      std::vector<Finding> more = lint_online(*doc, options, online);
+      std::vector<Finding> more = lint_online(doc, options, online);
       if (progress) progress->finish();
       found.insert(found.end(), more.begin(), more.end());
       std::stable_sort(found.begin(), found.end(), [](const Finding& a, const Finding& b) {
@@ -121,14 +121,6 @@ int run_lint(const LintCommandOptions& opt) {
       });
     }
     findings.insert(findings.end(), found.begin(), found.end());
-    // The last feed's tree (a 20 MB feed is some 200,000 elements) is left for the
-    // system to reclaim at exit, all at once, instead of being freed element by
-    // element: a tenth of the run on a big feed (clang's -disable-free, for the same
-    // reason).
-    // Sanitizer builds free it, so LeakSanitizer keeps meaning something.
-#ifndef __SANITIZE_ADDRESS__
-    if (&feed == &opt.feeds.back()) static_cast<void>(doc.release());
-#endif
   }
 
   size_t errors = 0, warnings = 0, infos = 0;
