@@ -2,7 +2,9 @@
 // library: callers see only remote.h.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "podsmith/remote.h"
@@ -18,6 +20,14 @@ Result<std::unique_ptr<Remote>> make_webdav_remote(const PublishSettings& settin
 /// s3://bucket/prefix, over http_client with SigV4 signing (remote_s3.cpp).
 Result<std::unique_ptr<Remote>> make_s3_remote(const PublishSettings& settings, const RemoteAccess& access,
                                                const std::string& ca_file);
+
+/// The path of a URL, percent-decoded ("http://h/dav/a%20b.mp3" -> "/dav/a b.mp3");
+/// an href that is a path already stays one.
+std::string decoded_path(const std::string& url_or_path);
+
+/// The files (not collections) a WebDAV multistatus answer lists, by
+/// decoded_path of their href; nullopt when it is not XML.
+std::optional<std::map<std::string, RemoteFile>> parse_multistatus(const std::string& xml);
 
 /// "/a/b/c.mp3" -> {"/a", "/a/b"}: every parent directory of each path, shallowest first.
 std::vector<std::string> parent_directories(const std::string& path);

@@ -2,8 +2,14 @@
 // WebDAV: MKCOL each missing collection, PUT to a temporary name, then MOVE it
 // over the target with Overwrite: T, which servers such as nginx and Apache do
 // with one rename(2): a reader gets the old file or the new one, never half.
+// pugixml reads PROPFIND answers here, as it reads feeds in the RSS reader.
+#include <pugixml.hpp>
+
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "podsmith/http_client.h"
@@ -11,6 +17,58 @@
 #include "remote_backends.h"
 
 namespace podsmith {
+
+// The path of a URL ("http://h:1/dav/a%20b.mp3" -> "/dav/a b.mp3"), or of an
+// href that is a path already.
+std::string decoded_path(const std::string& url_or_path) {
+  std::string path = url_or_path;
+  if (const size_t scheme = path.find("://"); scheme != std::string::npos) {
+    const size_t slash = path.find('/', scheme + 3);
+    path = slash == std::string::npos ? "/" : path.substr(slash);
+  }
+  path = path.substr(0, path.find_first_of("?#"));
+  std::string out;
+  for (size_t i = 0; i < path.size(); ++i) {
+    if (path[i] == '%' && i + 2 < path.size() && std::isxdigit(static_cast<unsigned char>(path[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(path[i + 2]))) {
+      out += static_cast<char>(std::stoi(path.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += path[i];
+    }
+  }
+  return out;
+}
+
+// The files of a WebDAV multistatus answer (RFC 4918 §13), by decoded path. The
+// DAV: namespace comes with any prefix, so elements are matched by local name.
+std::optional<std::map<std::string, RemoteFile>> parse_multistatus(const std::string& xml) {
+  pugi::xml_document doc;
+  if (!doc.load_buffer(xml.data(), xml.size(), pugi::parse_default & ~pugi::parse_doctype)) return std::nullopt;
+  const auto local = [](const pugi::xml_node& n) {
+    const std::string_view name = n.name();
+    const size_t colon = name.find(':');
+    return colon == std::string_view::npos ? name : name.substr(colon + 1);
+  };
+  const auto find = [&](const pugi::xml_node& parent, std::string_view name) {
+    return parent.find_node([&](const pugi::xml_node& n) { return local(n) == name; });
+  };
+  std::map<std::string, RemoteFile> files;
+  for (const pugi::xpath_node& x : doc.select_nodes("//*[local-name()='response']")) {
+    const pugi::xml_node response = x.node();
+    const pugi::xml_node type = find(response, "resourcetype");
+    if (type && find(type, "collection")) continue;
+    RemoteFile f;
+    f.exists = true;
+    if (const pugi::xml_node length = find(response, "getcontentlength")) {
+      f.size_bytes = std::strtoll(length.text().get(), nullptr, 10);
+    }
+    if (const pugi::xml_node etag = find(response, "getetag")) f.etag = etag.text().get();
+    files[decoded_path(find(response, "href").text().get())] = f;
+  }
+  return files;
+}
+
 namespace {
 
 class WebdavRemote : public Remote {
@@ -81,6 +139,16 @@ class WebdavRemote : public Remote {
   }
 
   std::vector<Result<RemoteFile>> stat(const std::vector<std::string>& remote_paths) override {
+    // One PROPFIND per directory instead of a HEAD per file, where the server
+    // speaks WebDAV: 500 episodes are 500 round trips otherwise.
+    if (webdav_ && remote_paths.size() > 2) {
+      if (auto listed = stat_by_listing(remote_paths)) return std::move(*listed);
+    }
+    return stat_by_head(remote_paths);
+  }
+
+ private:
+  std::vector<Result<RemoteFile>> stat_by_head(const std::vector<std::string>& remote_paths) {
     std::vector<HttpRequest> heads;
     for (const std::string& path : remote_paths) heads.push_back(request("HEAD", url(path)));
     auto results = http_fetch_all(heads, options_, std::max(access_.parallel, 1));
@@ -104,8 +172,54 @@ class WebdavRemote : public Remote {
     return out;
   }
 
- private:
   std::string url(const std::string& remote_path) const { return url_for_path(base_, remote_path); }
+
+  // What each path's directory listing (PROPFIND, Depth: 1) says of it; nullopt
+  // when a listing cannot be had, and HEAD requests should ask instead.
+  std::optional<std::vector<Result<RemoteFile>>> stat_by_listing(const std::vector<std::string>& remote_paths) {
+    std::map<std::string, std::vector<size_t>> by_dir;  // "media/" (or "") -> indexes
+    for (size_t i = 0; i < remote_paths.size(); ++i) {
+      const size_t slash = remote_paths[i].rfind('/');
+      by_dir[slash == std::string::npos ? "" : remote_paths[i].substr(0, slash + 1)].push_back(i);
+    }
+    std::vector<HttpRequest> listings;
+    for (const auto& [dir, indexes] : by_dir) {
+      HttpRequest r = request("PROPFIND", url(dir));
+      r.headers = {{"Depth", "1"}, {"Content-Type", "application/xml; charset=utf-8"}};
+      r.body = R"(<?xml version="1.0" encoding="utf-8"?>)"
+               R"(<D:propfind xmlns:D="DAV:"><D:prop><D:getcontentlength/><D:getetag/><D:resourcetype/>)"
+               R"(</D:prop></D:propfind>)";
+      listings.push_back(std::move(r));
+    }
+    HttpOptions options = options_;
+    options.max_body_bytes = size_t{64} << 20;  // a directory of many thousand files
+    const auto results = http_fetch_all(listings, options, std::max(access_.parallel, 1));
+    std::vector<Result<RemoteFile>> out(remote_paths.size(), RemoteFile{});
+    std::vector<size_t> unlisted;  // asked again one by one: a proxy may rewrite hrefs
+    size_t k = 0;
+    for (const auto& [dir, indexes] : by_dir) {
+      const auto& r = results[k++];
+      if (r && r->status == 404) continue;  // no directory: none of its files exist
+      if (!r || r->status != 207) return std::nullopt;
+      const auto files = parse_multistatus(r->body);
+      if (!files) return std::nullopt;
+      for (size_t i : indexes) {
+        const auto it = files->find(decoded_path(url(remote_paths[i])));
+        if (it != files->end()) {
+          out[i] = it->second;
+        } else {
+          unlisted.push_back(i);
+        }
+      }
+    }
+    if (!unlisted.empty()) {
+      std::vector<std::string> paths;
+      for (size_t i : unlisted) paths.push_back(remote_paths[i]);
+      auto heads = stat_by_head(paths);
+      for (size_t j = 0; j < unlisted.size(); ++j) out[unlisted[j]] = std::move(heads[j]);
+    }
+    return out;
+  }
 
   HttpRequest request(const char* method, std::string url) const {
     HttpRequest r;
