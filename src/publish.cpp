@@ -213,7 +213,7 @@ class Publisher {
       fail("the feed has not been built: run podsmith build first (or publish without --no-build)", plan.feed_path);
       return false;
     }
-    auto doc = read_feed(*bytes, plan.feed_path);
+    auto doc = read_feed(std::move(*bytes), plan.feed_path);
     if (!doc) {
       report_.errors.push_back(doc.error());
       return false;

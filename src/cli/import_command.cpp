@@ -66,7 +66,7 @@ int run_import(const ImportCommandOptions& opt) {
   }
   ReadOptions read;
   read.base_url = bytes->url;
-  auto doc = read_feed(bytes->bytes, opt.feed, read);
+  auto doc = read_feed(std::move(bytes->bytes), opt.feed, read);
   if (!doc) {
     print_error(doc.error());
     return kExitFailed;
