@@ -11,7 +11,8 @@ struct ImageInfo {
   std::string mime_type;  // "image/jpeg", "image/png", "image/gif", "image/bmp", "image/webp"; empty if unknown
   int width = 0;          // 0 when the header could not be read
   int height = 0;
-  int components = 0;     // 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA (as stb reports; CMYK JPEGs say 4)
+  int components = 0;     // 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA, as stb reports (a CMYK JPEG says 3:
+                          // stb converts it; lint_online.cpp reads the JPEG frame header for that)
 };
 
 /// Identifies `bytes` by its magic number and, for the types stb_image reads,

@@ -170,6 +170,12 @@ TEST_CASE("lint --online checks that the feed's server lets directories poll it 
   options.fetched_from = odd.url("/etag");  // ETag, Last-Modified and a 304
   CHECK(lint_online_text(xml, options).empty());
 
+  // ETag and Last-Modified, but a full 200 again to a conditional GET.
+  options.fetched_from = odd.url("/file/feed/100");
+  findings = lint_online_text(xml, options);
+  REQUIRE(findings.size() == 1);
+  CHECK(findings[0].rule == "rss/feed-conditional-get");
+
   options.fetched_from = odd.url("/status/404");
   findings = lint_online_text(xml, options);
   REQUIRE(findings.size() == 1);
