@@ -242,6 +242,8 @@ class WebdavRemote : public Remote {
                  "_PASSWORD in the environment, or a netrc entry for the host)";
     } else if (r.status == 405 || r.status == 501) {
       message += " (the server does not allow this method: for a plain PUT server set webdav = false)";
+    } else if (r.status == 409) {
+      message += " (a parent collection is missing: does the target itself exist on the server?)";
     } else if (r.status == 413) {
       message += " (the server refused a body this large)";
     }
