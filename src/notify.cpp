@@ -1,23 +1,10 @@
 #include "podsmith/notify.h"
 
+#include "podsmith/text.h"
+
 namespace podsmith {
 
-std::string query_encode(const std::string& s) {
-  static const char* const kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                            c == '.' || c == '_' || c == '~';
-    if (unreserved) {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+std::string query_encode(const std::string& s) { return percent_encode(s); }
 
 namespace {
 

@@ -20,6 +20,7 @@
 #include "podsmith/remote.h"
 #include "podsmith/rss_reader.h"
 #include "podsmith/rss_writer.h"
+#include "podsmith/text.h"
 #include "podsmith/workspace.h"
 
 namespace podsmith {
@@ -50,24 +51,6 @@ std::string type_by_extension(const std::string& path) {
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   const auto it = kTypes.find(ext);
   return it == kTypes.end() ? "application/octet-stream" : it->second;
-}
-
-// "%20" -> " " in a URL path; nullopt for a malformed escape.
-std::optional<std::string> percent_decode(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '%') {
-      out += s[i];
-      continue;
-    }
-    if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
-        !std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      return std::nullopt;
-    }
-    out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
-    i += 2;
-  }
-  return out;
 }
 
 struct LocalFile {

@@ -1,6 +1,7 @@
 // open_remote: picks the Remote for a target's scheme.
 #include "podsmith/remote.h"
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "remote_backends.h"
@@ -14,6 +15,18 @@ std::string Remote::temporary_path(const std::string& remote_path) {
   // does not offer it; in the same directory so that a rename never crosses a
   // file system.
   return remote_path.substr(0, name_at) + "." + remote_path.substr(name_at) + ".podsmith-part";
+}
+
+RemoteFile remote_file_from(const HttpResponse& head) {
+  RemoteFile f;
+  f.exists = true;
+  if (const auto length = head.header("content-length")) {
+    char* end = nullptr;
+    const long long n = std::strtoll(length->c_str(), &end, 10);
+    if (end != length->c_str() && *end == '\0' && n >= 0) f.size_bytes = n;
+  }
+  f.etag = head.header("etag").value_or("");
+  return f;
 }
 
 std::vector<std::string> parent_directories(const std::string& path) {

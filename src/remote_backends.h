@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "podsmith/http_client.h"
 #include "podsmith/remote.h"
 
 namespace podsmith {
@@ -28,6 +29,10 @@ std::string decoded_path(const std::string& url_or_path);
 /// The files (not collections) a WebDAV multistatus answer lists, by
 /// decoded_path of their href; nullopt when it is not XML.
 std::optional<std::map<std::string, RemoteFile>> parse_multistatus(const std::string& xml);
+
+/// What a successful HEAD says of a file: its Content-Length (-1 when missing
+/// or not a number) and ETag.
+RemoteFile remote_file_from(const HttpResponse& head);
 
 /// "/a/b/c.mp3" -> {"/a", "/a/b"}: every parent directory of each path, shallowest first.
 std::vector<std::string> parent_directories(const std::string& path);

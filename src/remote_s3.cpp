@@ -117,11 +117,7 @@ class S3Remote : public Remote {
       } else if (r->status < 200 || r->status > 299) {
         out.push_back(status_problem(*r, "asking for " + remote_paths[i]));
       } else {
-        RemoteFile f;
-        f.exists = true;
-        if (auto length = r->header("content-length")) f.size_bytes = std::stoll(*length);
-        f.etag = r->header("etag").value_or("");
-        out.push_back(f);
+        out.push_back(remote_file_from(*r));
       }
     }
     return out;

@@ -14,6 +14,7 @@
 
 #include "podsmith/http_client.h"
 #include "podsmith/rss_writer.h"
+#include "podsmith/text.h"
 #include "remote_backends.h"
 
 namespace podsmith {
@@ -27,17 +28,7 @@ std::string decoded_path(const std::string& url_or_path) {
     path = slash == std::string::npos ? "/" : path.substr(slash);
   }
   path = path.substr(0, path.find_first_of("?#"));
-  std::string out;
-  for (size_t i = 0; i < path.size(); ++i) {
-    if (path[i] == '%' && i + 2 < path.size() && std::isxdigit(static_cast<unsigned char>(path[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(path[i + 2]))) {
-      out += static_cast<char>(std::stoi(path.substr(i + 1, 2), nullptr, 16));
-      i += 2;
-    } else {
-      out += path[i];
-    }
-  }
-  return out;
+  return percent_decode(path).value_or(path);
 }
 
 // The files of a WebDAV multistatus answer (RFC 4918 §13), by decoded path. The
@@ -162,11 +153,7 @@ class WebdavRemote : public Remote {
       } else if (r->status < 200 || r->status > 299) {
         out.push_back(status_problem(*r, "asking for " + remote_paths[i]));
       } else {
-        RemoteFile f;
-        f.exists = true;
-        if (auto length = r->header("content-length")) f.size_bytes = std::stoll(*length);
-        f.etag = r->header("etag").value_or("");
-        out.push_back(f);
+        out.push_back(remote_file_from(*r));
       }
     }
     return out;

@@ -169,18 +169,7 @@ void add_item(pugi::xml_node channel, const Episode& e) {
 }  // namespace
 
 std::string url_for_path(const std::string& base, const std::string& path) {
-  static const char* const kHex = "0123456789ABCDEF";
-  std::string out = base;
-  for (unsigned char c : path) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
+  return base + percent_encode(path, "/");
 }
 
 std::string write_rss(const Show& show) {

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -38,6 +39,14 @@ std::string_view utf8_prefix(std::string_view in, size_t max_bytes);
 
 /// `in` without leading and trailing ASCII whitespace.
 std::string_view trim(std::string_view in);
+
+/// `in` percent-encoded (RFC 3986): every byte but the unreserved characters
+/// (A-Z a-z 0-9 - . _ ~) and those in `keep` as %XX with uppercase hex. With keep
+/// "/" it is a URL path; with none, a query or form value.
+std::string percent_encode(std::string_view in, std::string_view keep = {});
+
+/// `in` with each %XX decoded; nullopt when a % is not followed by two hex digits.
+std::optional<std::string> percent_decode(std::string_view in);
 
 /// Levenshtein distance between two byte strings.
 size_t edit_distance(std::string_view a, std::string_view b);
