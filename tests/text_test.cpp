@@ -132,3 +132,16 @@ TEST_CASE("is_clean_text says whether clean_text would change the text, wherever
   CHECK(podsmith::is_clean_text(""));
   CHECK(podsmith::is_clean_text("Tom & Jerry — 東京 🎙\ttab\nline"));
 }
+
+TEST_CASE("percent_encode keeps unreserved characters and what it is told to keep") {
+  CHECK(podsmith::percent_encode("media/ep 1 & \xC3\xBC.mp3", "/") == "media/ep%201%20%26%20%C3%BC.mp3");
+  CHECK(podsmith::percent_encode("a/b?c=d") == "a%2Fb%3Fc%3Dd");
+  CHECK(podsmith::percent_encode("AZaz09-._~") == "AZaz09-._~");
+}
+
+TEST_CASE("percent_decode reads %XX in either case and refuses a broken escape") {
+  CHECK(podsmith::percent_decode("ep%201%2fx%C3%bc") == std::optional<std::string>("ep 1/x\xC3\xBC"));
+  CHECK(podsmith::percent_decode("plain") == std::optional<std::string>("plain"));
+  CHECK_FALSE(podsmith::percent_decode("100%"));
+  CHECK_FALSE(podsmith::percent_decode("%zz"));
+}
