@@ -126,7 +126,7 @@ class Publisher {
     if (!report_.errors.empty()) return std::move(report_);
     for (FeedPlan& plan : plans) {
       if (options_.dry_run) {
-        plan_pings(plan);
+        complete_dry_run(plan);
       } else {
         execute(plan);
       }
@@ -386,7 +386,7 @@ class Publisher {
   // A dry run: what would go up, how it would replace what is there, and whom it
   // would tell. Opening the target checks the credentials are there; it does not
   // connect.
-  void plan_pings(FeedPlan& plan) {
+  void complete_dry_run(FeedPlan& plan) {
     if (plan.report.uploads.empty()) return;
     if (plan.report.replace_method.empty()) {
       const size_t errors = report_.errors.size();
