@@ -188,7 +188,8 @@ void setup_publish(CLI::App& app, int* exit_code) {
   sub->add_option("--limit-rate", opt->limit_rate, "Upload at most this many bytes per second (500K, 2M)")
       ->type_name("RATE");
   sub->add_option("-j,--parallel", opt->publish.parallel, "Uploads at once over WebDAV and S3 (default 4)")
-      ->check(CLI::Range(1, 32));
+      ->check(CLI::Range(1, 32))
+      ->type_name("N");
   sub->add_flag("--json", opt->json, "Print the report as JSON");
   sub->add_option("-C,--root", opt->root, "The workspace's root (default: here)")->type_name("DIR");
   sub->callback([opt, exit_code] { *exit_code = run_publish(*opt); });
