@@ -3,9 +3,11 @@
 # corpus (copies of the fixtures with varied tags and lengths) with a generated sidecar
 # each. Prints, for one run each on a warm page cache:
 #   cold build (empty probe cache), no-change rebuild, rebuild after touching one
-#   sidecar, with wall seconds and peak RSS; and the mutagen script of the probe benchmark
-#   reading the same media, measured in the same run.
+#   sidecar, with wall milliseconds, CPU seconds (user+sys) and peak RSS (bench/timed.py);
+#   and the mutagen script of the probe benchmark reading the same media, measured in
+#   the same run.
 # Usage: bench/build.sh N      (works in bench/out/build-N/, gitignored)
+#        PODSMITH_BIN=build-x/podsmith bench/build.sh N   (time another build; default build/podsmith)
 set -euo pipefail
 export LC_ALL=C.UTF-8 TZ=UTC
 N=${1:-}
@@ -15,8 +17,10 @@ cd "$root"
 PODSMITH_BENCH_CORPUS_ONLY=1 bench/probe.sh "$N" >/dev/null
 C=bench/out/corpus-$N
 W=bench/out/build-$N
+SRC_BIN=${PODSMITH_BIN:-build/podsmith}
 BIN=$root/bench/out/podsmith.build
-cp build/podsmith "$BIN.tmp" && mv "$BIN.tmp" "$BIN"
+[[ -n ${PODSMITH_BIN:-} ]] && BIN=$root/bench/out/podsmith.$(basename "$(dirname "$(realpath "$SRC_BIN")")").build
+cp "$SRC_BIN" "$BIN.tmp" && mv "$BIN.tmp" "$BIN"
 
 if [[ ! -f $W/stamp || $(cat "$W/stamp") != "$(cat "$C/stamp")" ]]; then
     echo "making a workspace of $N episodes in $W/ (once)..." >&2
@@ -56,17 +60,28 @@ fi
 echo "bench/build.sh $N — $(date -u +%FT%RZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 rm -rf "$W/.podsmith" "$W/feeds/bench.xml" "$W/feeds/bench"
 cat "$W"/media/* >/dev/null  # warm the page cache
-t0=$(date +%s%N); /usr/bin/time -f '%M' -o /tmp/psb-cold "$BIN" build -C "$W" >/dev/null; t1=$(date +%s%N)
-t2=$(date +%s%N); /usr/bin/time -f '%M' -o /tmp/psb-warm "$BIN" build -C "$W" >/dev/null; t3=$(date +%s%N)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+run() { # NAME CMD...: one timed run (bench/timed.py: wall, user, sys, peak RSS KB, exit)
+    local name=$1; shift
+    /usr/bin/python3 bench/timed.py "$T/$name" "$@" >/dev/null
+}
+run cold "$BIN" build -C "$W"
+run warm "$BIN" build -C "$W"
 touch "$W/media/$(ls "$W/media" | grep '\.md$' | head -1)"
-t4=$(date +%s%N); /usr/bin/time -f '%M' -o /tmp/psb-touch "$BIN" build -C "$W" >/dev/null; t5=$(date +%s%N)
+run touch "$BIN" build -C "$W"
 mapfile -t media < <(ls "$W"/media/* | grep -v '\.md$')
-t6=$(date +%s%N); /usr/bin/time -f '%M' -o /tmp/psb-mutagen /usr/bin/python3 bench/mutagen_probe.py "${media[@]}" >/dev/null; t7=$(date +%s%N)
-ms() { echo "scale=1; ($2 - $1) / 1000000" | bc; }
-mb() { echo "scale=1; $(tail -1 "$1") / 1024" | bc; }
-printf '%-34s %10s %10s\n' step ms "peak MB"
-printf '%-34s %10s %10s\n' "cold build (empty cache)" "$(ms "$t0" "$t1")" "$(mb /tmp/psb-cold)"
-printf '%-34s %10s %10s\n' "no-change rebuild" "$(ms "$t2" "$t3")" "$(mb /tmp/psb-warm)"
-printf '%-34s %10s %10s\n' "rebuild after touching a sidecar" "$(ms "$t4" "$t5")" "$(mb /tmp/psb-touch)"
-printf '%-34s %10s %10s\n' "mutagen reading the same media" "$(ms "$t6" "$t7")" "$(mb /tmp/psb-mutagen)"
-echo "cold build vs mutagen: $(echo "scale=1; ($t7 - $t6) / ($t1 - $t0)" | bc)x; no-change rebuild / cold: $(echo "scale=3; ($t3 - $t2) / ($t1 - $t0)" | bc)"
+run mutagen /usr/bin/python3 bench/mutagen_probe.py "${media[@]}"
+ms() { awk '{ printf "%.1f", $1 * 1000 }' "$T/$1"; }
+cpu() { awk '{ printf "%.3f", $2 + $3 }' "$T/$1"; }
+mb() { awk '{ printf "%.1f", $4 / 1024 }' "$T/$1"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'; }
+printf '%-34s %10s %10s %10s\n' step ms "CPU s" "peak MB"
+printf '%-34s %10s %10s %10s\n' "cold build (empty cache)" "$(ms cold)" "$(cpu cold)" "$(mb cold)"
+printf '%-34s %10s %10s %10s\n' "no-change rebuild" "$(ms warm)" "$(cpu warm)" "$(mb warm)"
+printf '%-34s %10s %10s %10s\n' "rebuild after touching a sidecar" "$(ms touch)" "$(cpu touch)" "$(mb touch)"
+printf '%-34s %10s %10s %10s\n' "mutagen reading the same media" "$(ms mutagen)" "$(cpu mutagen)" "$(mb mutagen)"
+echo "cold build vs mutagen: $(ratio "$(ms mutagen)" "$(ms cold)")x wall, $(ratio "$(cpu mutagen)" "$(cpu cold)")x CPU;" \
+     "no-change rebuild / cold: $(awk -v a="$(ms warm)" -v b="$(ms cold)" 'BEGIN { printf "%.3f", a / b }') wall," \
+     "$(awk -v a="$(cpu warm)" -v b="$(cpu cold)" 'BEGIN { printf "%.3f", a / b }') CPU"
+echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -241,7 +241,7 @@ def cmd_report(a):
           f"{'exact (±50 ms)':>15} {'CPU s':>6}")
     for name, count, seconds, cpu, fps, rss_mb, exact in rows:
         print(f"{name:<14} {count:>6} {seconds:>8.3f} {fps:>9.1f} {rss_mb:>11.1f} "
-              f"{f'{exact}/{n}':>15} {cpu:>6.2f}")
+              f"{f'{exact}/{n}':>15} {cpu:>6.3f}")
     for ratio in a.ratio or []:
         x, y = ratio.split("/")
         print(f"speed ratio {x}/{y} (files/s): {files_per_s[x] / files_per_s[y]:.1f}x"

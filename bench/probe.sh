@@ -14,13 +14,16 @@
 #  3. once per N: copies the variants round-robin into bench/out/corpus-N/ and gives each
 #     copy its own tags (title "Episode <n>", artist, album, track) in one mutagen process;
 #  4. runs each tool (podsmith, podsmith -j 1, mutagen) once untimed (warm page cache),
-#     then 3 rounds of timed runs under /usr/bin/time, the tools interleaved so that
-#     background load hits them alike (best wall time; peak RSS is the largest of the 3);
+#     then 3 rounds of timed runs under bench/timed.py (wall clock, user+sys CPU and
+#     peak RSS of the command, in microseconds), the tools interleaved so that
+#     background load hits them alike (best wall time, best CPU time; peak RSS is the
+#     largest of the 3);
 #  5. prints the table and what was off (errors, warnings, durations > 50 ms off).
 # bench/corpus.py does the mutagen tagging and the report.
 #
 # Needs: ffmpeg, ffprobe, lame, sox, oggenc, opusenc, flac, python3-mutagen under
-# /usr/bin/python3 (scripts/setup --media) and /usr/bin/time (Debian package `time`).
+# /usr/bin/python3 (scripts/setup --media).
+# PODSMITH_BIN=build-x/podsmith times that binary instead of build/podsmith.
 set -euo pipefail
 export LC_ALL=C.UTF-8 TZ=UTC
 
@@ -33,16 +36,13 @@ fi
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$root"
 PY=/usr/bin/python3
-BIN=build/podsmith
+# PODSMITH_BIN: the binary to time (default build/podsmith, built if missing).
+BIN=${PODSMITH_BIN:-build/podsmith}
 OUT=bench/out
 F=tests/fixtures/media
 RUNS=3
 
 # --- tools -------------------------------------------------------------------------------
-if [[ ! -x /usr/bin/time ]]; then
-    echo "bench/probe.sh: /usr/bin/time is missing (Debian package 'time'; apt-get install time)" >&2
-    exit 1
-fi
 missing=()
 for tool in ffmpeg ffprobe lame sox oggenc opusenc flac "$PY"; do
     command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
@@ -53,13 +53,14 @@ if ((${#missing[@]})); then
     exit 1
 fi
 
-if [[ ! -x $BIN ]]; then
+if [[ ! -x $BIN && -z ${PODSMITH_BIN:-} ]]; then
     echo "building podsmith..." >&2
     scripts/build build
 fi
 # Time a private copy, so that a rebuild of build/ during the run cannot change or break it.
 mkdir -p "$OUT"
 SNAP=$OUT/podsmith.bench
+[[ -n ${PODSMITH_BIN:-} ]] && SNAP=$OUT/podsmith.$(basename "$(dirname "$(realpath "$BIN")")").bench
 cp "$BIN" "$SNAP.tmp" && mv "$SNAP.tmp" "$SNAP"
 if ! "$SNAP" probe --help >/dev/null 2>&1; then
     echo "bench/probe.sh: $BIN does not run (being rebuilt?); try again" >&2
@@ -193,15 +194,13 @@ run_once() { # NAME TIMED(0/1): one run of a tool over all files
         "${cmd[@]}" >"$out" 2>"$out.stderr" || true
         return
     fi
-    local t0 t1 rc=0 e kb u s cpu sec
-    t0=$EPOCHREALTIME
-    /usr/bin/time -f '%e %M %U %S' -o "$tf" "${cmd[@]}" >"$out" 2>"$out.stderr" || rc=$?
-    t1=$EPOCHREALTIME
-    read -r e kb u s < <(tail -n 1 "$tf") # (time writes "Command exited with ..." first)
-    cpu=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.2f", u + s }')
-    sec=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-    printf '  %-13s run %d: %s s (time %%e: %s s), CPU %s s, peak RSS %s KB, exit %d\n' \
-        "$name" "$i" "$sec" "$e" "$cpu" "$kb" "$rc" >&2
+    local rc=0 wall kb u s code cpu sec
+    "$PY" bench/timed.py "$tf" "${cmd[@]}" >"$out" 2>"$out.stderr" || rc=$?
+    read -r wall u s kb code <"$tf"
+    cpu=$(awk -v u="$u" -v s="$s" 'BEGIN { printf "%.3f", u + s }')
+    sec=$(awk -v w="$wall" 'BEGIN { printf "%.3f", w }')
+    printf '  %-13s run %d: %s s, CPU %s s (user %s, sys %s), peak RSS %s KB, exit %d\n' \
+        "$name" "$i" "$sec" "$cpu" "$u" "$s" "$kb" "$rc" >&2
     if [[ -z ${BEST[$name]:-} ]] || awk -v a="$sec" -v b="${BEST[$name]}" 'BEGIN { exit !(a < b) }'; then
         BEST[$name]=$sec
     fi
@@ -238,6 +237,6 @@ for name in podsmith "podsmith -j1" mutagen; do
     [[ -s $f ]] && printf ' (first: %s)' "$(head -n 1 "$f")"
     echo
 done
-echo "seconds: best wall clock around /usr/bin/time (ms resolution); CPU s: best user+sys (/usr/bin/time %U+%S);"
-echo "peak RSS: largest /usr/bin/time %M of the runs, MB = MiB"
+echo "seconds: best wall clock; CPU s: best user+sys; peak RSS: the largest of the runs, MB = MiB"
+echo "(bench/timed.py: the command's own rusage, microsecond resolution)"
 echo "outputs: $R/"

@@ -11,6 +11,7 @@ namespace podsmith {
 namespace {
 
 constexpr size_t kWindowBytes = 64 << 10;
+constexpr size_t kFirstFillBytes = 4 << 10;
 
 // pread until `n` bytes or the end of the file.
 size_t pread_all(int fd, char* out, size_t n, int64_t offset) {
@@ -26,13 +27,13 @@ size_t pread_all(int fd, char* out, size_t n, int64_t offset) {
 
 }  // namespace
 
-Result<std::shared_ptr<ByteSource>> ByteSource::open(const std::string& path, int64_t size_bytes) {
+Result<std::shared_ptr<ByteSource>> ByteSource::open(const std::string& path, int64_t size_bytes, int dir_fd,
+                                                      const char* name) {
   std::shared_ptr<ByteSource> source(new ByteSource());
   source->path_ = path;
   source->size_ = size_bytes;
-  source->fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  source->fd_ = dir_fd >= 0 ? ::openat(dir_fd, name, O_RDONLY | O_CLOEXEC) : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (source->fd_ < 0) return Error{ErrorCode::kUnreadable, std::string("cannot open: ") + std::strerror(errno), path, 0, 0};
-  source->window_.reset(new char[kWindowBytes]);  // not zeroed: every byte used is read first
   return source;
 }
 
@@ -40,18 +41,59 @@ ByteSource::~ByteSource() {
   if (fd_ >= 0) ::close(fd_);
 }
 
+void ByteSource::fill(Window& w, int64_t offset, size_t n, bool forward) {
+  if (!w.bytes) w.bytes.reset(new char[kWindowBytes]);  // not zeroed: every byte used is read first
+  // Reads that go on forward from the window (a frame scan, a reader walking the
+  // file) get bigger ones and start where asked; others start at a page boundary.
+  w.fill_bytes = w.fill_bytes == 0 ? kFirstFillBytes
+                 : forward         ? std::min(w.fill_bytes * 2, kWindowBytes)
+                                   : w.fill_bytes;
+  int64_t start = offset;
+  if (forward && offset - w.offset <= static_cast<int64_t>(kFirstFillBytes) &&
+      static_cast<size_t>(offset - w.offset) + n <= kWindowBytes) {
+    start = w.offset;  // a small window grows in place: its first bytes may be needed again
+  } else if (!forward && static_cast<size_t>(offset % 4096) + n <= kWindowBytes) {
+    start = offset - offset % 4096;
+  }
+  size_t want = std::min(static_cast<size_t>(offset - start) + std::max(n, w.fill_bytes), kWindowBytes);
+  want = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(want), size_ - start));  // no read at the end
+  w.size = pread_all(fd_, w.bytes.get(), want, start);
+  w.offset = start;
+}
+
 size_t ByteSource::read_at(int64_t offset, char* out, size_t n) {
   if (offset < 0 || offset >= size_) return 0;
   n = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(n), size_ - offset));
   if (n >= kWindowBytes) return pread_all(fd_, out, n, offset);
-  const int64_t window_end = window_offset_ + static_cast<int64_t>(window_size_);
-  if (offset < window_offset_ || offset + static_cast<int64_t>(n) > window_end) {
-    window_size_ = pread_all(fd_, window_.get(), kWindowBytes, offset);
-    window_offset_ = offset;
-    n = std::min(n, window_size_);
+  const std::string_view bytes = view(offset, n);
+  std::memcpy(out, bytes.data(), bytes.size());
+  return bytes.size();
+}
+
+std::string_view ByteSource::view(int64_t offset, size_t n) {
+  if (offset < 0 || offset >= size_) return {};
+  n = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(std::min(n, kWindowBytes)), size_ - offset));
+  const auto holds = [&](const Window& w) {
+    return offset >= w.offset && offset + static_cast<int64_t>(n) <= w.offset + static_cast<int64_t>(w.size);
+  };
+  Window* w = holds(windows_[0]) ? &windows_[0] : holds(windows_[1]) ? &windows_[1] : nullptr;
+  if (!w) {
+    // Refill the window this read goes on from (it starts inside it or a little
+    // past its end), else the one used least recently.
+    const auto continues = [&](const Window& x) {
+      return x.size > 0 && offset > x.offset && offset <= x.offset + static_cast<int64_t>(x.size + kFirstFillBytes);
+    };
+    const bool forward = continues(windows_[0]) || continues(windows_[1]);
+    w = continues(windows_[0])   ? &windows_[0]
+        : continues(windows_[1]) ? &windows_[1]
+        : windows_[0].last_used <= windows_[1].last_used ? &windows_[0]
+                                                          : &windows_[1];
+    fill(*w, offset, n, forward);
   }
-  std::memcpy(out, window_.get() + (offset - window_offset_), n);
-  return n;
+  w->last_used = ++uses_;
+  const auto at = static_cast<size_t>(offset - w->offset);
+  if (at >= w->size) return {};
+  return std::string_view(w->bytes.get() + at, std::min(n, w->size - at));
 }
 
 }  // namespace podsmith

@@ -3,6 +3,15 @@
 // durations from the exact source for each format: libmpg123 for MP3
 // (mpeg_duration), the track's edit list or media header for MPEG-4 (mp4_boxes),
 // sample counts for FLAC, WAV and AIFF, granule positions for Ogg.
+//
+// Most files have a plain layout: one ID3v2 tag and a Layer III stream, an iTunes
+// ilst, one Vorbis comment, a WAVE file's fmt and data chunks. For those, podsmith's
+// own readers (id3v2.h, mpeg_duration.h, mp4_boxes.h, container_readers.h) give
+// the same MediaInfo several times faster, which is what `probe` of a thousand
+// files and a cold `build` spend their time on. Each read_plain_*() below returns
+// false, having changed nothing, for any file it does not read exactly as TagLib
+// and libmpg123 do; the TagLib path then reads it as before. The tests probe every
+// fixture and generated variants both ways and compare (ProbeOptions::plain_readers).
 #include "podsmith/media_probe.h"
 
 #include <taglib/aifffile.h>
@@ -27,22 +36,26 @@
 #include <taglib/xingheader.h>
 #include <taglib/xiphcomment.h>
 #include <taglib/tiostream.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
+#include <climits>
 #include <cerrno>
 #include <cmath>
-#include <condition_variable>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <set>
 #include <thread>
 
 #include "byte_source.h"
+#include "container_readers.h"
+#include "id3v2.h"
 #include "image_info.h"
 #include "media_sniff.h"
 #include "mp4_boxes.h"
@@ -54,6 +67,9 @@ namespace {
 
 // Bytes read from the start of the audio stream to recognise its format.
 constexpr size_t kSniffBytes = 16 * 1024;
+// Enough for every signature but MPEG audio's (an Ogg page's first packet
+// included: 27 + 255 lacing values + 8).
+constexpr size_t kMagicBytes = 512;
 // Artwork larger than this on either side is reported as suspicious.
 constexpr int kMaxSaneArtworkPx = 10000;
 
@@ -176,17 +192,22 @@ class Reader {
 
   // Valid UTF-8 without control characters, trimmed, cut to the size limit.
   std::string text(std::string_view raw, std::string_view what) {
-    bool changed = false;
-    std::string clean = clean_text(raw, &changed);
-    if (changed)
-      warn(std::string(what) + " had invalid UTF-8 or control characters; they were cleaned");
-    clean = std::string(trim(clean));
+    std::string cleaned;
+    std::string_view clean = raw;
+    if (!is_clean_text(raw)) {  // the rare case: copy and clean
+      bool changed = false;
+      cleaned = clean_text(raw, &changed);
+      if (changed)
+        warn(std::string(what) + " had invalid UTF-8 or control characters; they were cleaned");
+      clean = cleaned;
+    }
+    clean = trim(clean);
     if (clean.size() > options_.max_tag_bytes) {
       warn(std::string(what) + " is " + std::to_string(clean.size()) + " bytes; kept the first " +
            std::to_string(options_.max_tag_bytes));
-      clean = std::string(utf8_prefix(clean, options_.max_tag_bytes));
+      clean = utf8_prefix(clean, options_.max_tag_bytes);
     }
-    return clean;
+    return std::string(clean);
   }
   std::string text(const std::string& raw, std::string_view what) {
     return text(std::string_view(raw), what);
@@ -197,10 +218,13 @@ class Reader {
 
   Artwork picture(const TagLib::ByteVector& data, const TagLib::String& declared_mime,
                   std::string kind, std::string_view what) {
+    return picture(std::string_view(data.data(), data.size()), to_utf8(declared_mime), std::move(kind), what);
+  }
+  Artwork picture(std::string_view data, const std::string& declared_mime, std::string kind, std::string_view what) {
     Artwork art;
-    art.size_bytes = data.size();
+    art.size_bytes = static_cast<int64_t>(data.size());
     art.kind = std::move(kind);
-    const ImageInfo image = read_image_info(std::string_view(data.data(), data.size()));
+    const ImageInfo image = read_image_info(data);
     art.mime_type = image.mime_type.empty() ? text(declared_mime, what) : image.mime_type;
     art.width = image.width;
     art.height = image.height;
@@ -218,6 +242,7 @@ class Reader {
   }
 
   MediaInfo& info() { return *info_; }
+  bool plain_readers() const { return options_.plain_readers; }
 
  private:
   MediaInfo* info_;
@@ -227,7 +252,7 @@ class Reader {
 // "3/10" -> 3 and 10. Anything unparsable counts as absent.
 void parse_number_pair(const std::string& s, int* number, int* total) {
   int n = 0, t = 0;
-  if (std::sscanf(s.c_str(), "%d/%d", &n, &t) >= 1) {
+  if (!s.empty() && std::sscanf(s.c_str(), "%d/%d", &n, &t) >= 1) {
     *number = std::max(n, 0);
     *total = std::max(t, 0);
   }
@@ -239,26 +264,32 @@ std::string first_value(const TagLib::PropertyMap& map, const char* key) {
   return to_utf8(it->second.front());
 }
 
-// The fields every format shares, through TagLib's unified property names.
-void read_common_tags(const TagLib::PropertyMap& map, Reader& r) {
+// The fields every format shares, through TagLib's unified property names:
+// first_value(key) gives the first value TagLib's property map holds for key.
+template <class FirstValue>
+void read_tag_fields(const FirstValue& first_value, Reader& r) {
   Tags& t = r.info().tags;
-  t.title = r.text(first_value(map, "TITLE"), "title tag");
-  t.artist = r.text(first_value(map, "ARTIST"), "artist tag");
-  t.album = r.text(first_value(map, "ALBUM"), "album tag");
-  t.album_artist = r.text(first_value(map, "ALBUMARTIST"), "album artist tag");
-  t.comment = r.text(first_value(map, "COMMENT"), "comment tag");
-  t.genre = r.text(first_value(map, "GENRE"), "genre tag");
-  t.date = r.text(first_value(map, "DATE"), "date tag");
-  t.subtitle = r.text(first_value(map, "SUBTITLE"), "subtitle tag");
-  parse_number_pair(first_value(map, "TRACKNUMBER"), &t.track, &t.track_total);
-  parse_number_pair(first_value(map, "DISCNUMBER"), &t.disc, &t.disc_total);
-  if (t.track_total == 0) parse_number_pair(first_value(map, "TRACKTOTAL"), &t.track_total, &t.track_total);
-  if (t.disc_total == 0) parse_number_pair(first_value(map, "DISCTOTAL"), &t.disc_total, &t.disc_total);
+  t.title = r.text(first_value("TITLE"), "title tag");
+  t.artist = r.text(first_value("ARTIST"), "artist tag");
+  t.album = r.text(first_value("ALBUM"), "album tag");
+  t.album_artist = r.text(first_value("ALBUMARTIST"), "album artist tag");
+  t.comment = r.text(first_value("COMMENT"), "comment tag");
+  t.genre = r.text(first_value("GENRE"), "genre tag");
+  t.date = r.text(first_value("DATE"), "date tag");
+  t.subtitle = r.text(first_value("SUBTITLE"), "subtitle tag");
+  parse_number_pair(first_value("TRACKNUMBER"), &t.track, &t.track_total);
+  parse_number_pair(first_value("DISCNUMBER"), &t.disc, &t.disc_total);
+  if (t.track_total == 0) parse_number_pair(first_value("TRACKTOTAL"), &t.track_total, &t.track_total);
+  if (t.disc_total == 0) parse_number_pair(first_value("DISCTOTAL"), &t.disc_total, &t.disc_total);
   // Podcast frames: TagLib maps ID3's TDES/WFED and MP4's desc/purl here.
   for (const char* key : {"PODCASTDESC", "DESCRIPTION"}) {
-    if (t.description.empty()) t.description = r.text(first_value(map, key), "description tag");
+    if (t.description.empty()) t.description = r.text(first_value(key), "description tag");
   }
-  t.podcast_url = r.text(first_value(map, "PODCASTURL"), "podcast URL tag");
+  t.podcast_url = r.text(first_value("PODCASTURL"), "podcast URL tag");
+}
+
+void read_common_tags(const TagLib::PropertyMap& map, Reader& r) {
+  read_tag_fields([&](const char* key) { return first_value(map, key); }, r);
 }
 
 std::string id3_picture_kind(TagLib::ID3v2::AttachedPictureFrame::Type type) {
@@ -364,6 +395,17 @@ void read_id3v2(const TagLib::ID3v2::Tag& tag, Reader& r) {
   read_id3_chapters(tag, r);
 }
 
+// read_id3v2() for a tag podsmith read itself (it has no chapters).
+void read_plain_id3v2_frames(const PlainId3v2& tag, Reader& r) {
+  Tags& t = r.info().tags;
+  if (t.description.empty()) t.description = r.text(tag.tdes.value_or(std::string()), "description tag");
+  if (t.podcast_url.empty() && tag.wfed) t.podcast_url = r.text(*tag.wfed, "podcast URL tag");
+  for (const Id3Picture& p : tag.pictures) {
+    const auto type = static_cast<TagLib::ID3v2::AttachedPictureFrame::Type>(static_cast<signed char>(p.type));
+    r.info().artwork.push_back(r.picture(p.data, p.mime_type, id3_picture_kind(type), "artwork"));
+  }
+}
+
 // Vorbis comments: pictures (METADATA_BLOCK_PICTURE) and the CHAPTERnnn
 // convention (CHAPTER001=00:01:02.500, CHAPTER001NAME=..., CHAPTER001URL=...).
 void read_xiph(TagLib::Ogg::XiphComment* xiph, Reader& r) {
@@ -408,6 +450,27 @@ Error corrupt(const std::string& path, const std::string& what) {
   return Error{ErrorCode::kCorrupt, what, path, 0, 0};
 }
 
+// TagLib's reading of an ID3v1 tag (Utils::findID3v1): "TAG" 128 bytes from the
+// end, unless those bytes end an APE tag.
+bool has_id3v1_tag(ByteSource& source) {
+  const int64_t size = source.size();
+  if (size >= 131) {
+    const std::string_view b = source.view(size - 131, 8);
+    return b.size() == 8 && b.substr(3, 3) == "TAG" && b != "APETAGEX";
+  }
+  return size >= 128 && source.view(size - 128, 3) == "TAG";
+}
+
+// Whether the probe trusts an MP3's Xing/Info or VBRI header, which declares
+// `declared` bytes of audio where the file holds `audio_bytes`.
+enum class HeaderFit { kTrusted, kCutShort, kJoined };
+HeaderFit header_fit(int64_t declared, int64_t audio_bytes) {
+  const int64_t slack = 4096 + declared / 50;  // trailing tags and junk
+  if (declared > 0 && audio_bytes + 4096 < declared) return HeaderFit::kCutShort;
+  if (declared > 0 && audio_bytes > declared + slack) return HeaderFit::kJoined;
+  return HeaderFit::kTrusted;
+}
+
 std::optional<Error> read_mp3(Opened& in, Reader& r) {
   const std::string& path = in.source->path();
   MediaInfo& info = r.info();
@@ -433,15 +496,16 @@ std::optional<Error> read_mp3(Opened& in, Reader& r) {
   if (xing && xing->isValid()) {
     header_kind = xing->type() == TagLib::MPEG::XingHeader::VBRI ? "vbri-header" : "xing-header";
     const int64_t declared = xing->totalSize();
-    const int64_t slack = 4096 + declared / 50;  // trailing tags and junk
-    if (declared > 0 && audio_bytes + 4096 < declared) {
-      r.warn("the MP3 stream is cut short: its header declares " + std::to_string(declared) +
-             " bytes of audio, the file holds " + std::to_string(audio_bytes) + "; frames were counted");
-    } else if (declared > 0 && audio_bytes > declared + slack) {
-      r.warn("the MP3 file holds " + std::to_string(audio_bytes) + " bytes of audio, its header declares " +
-             std::to_string(declared) + " (joined files?); frames were counted");
-    } else {
-      options.trust_header = true;
+    switch (header_fit(declared, audio_bytes)) {
+      case HeaderFit::kCutShort:
+        r.warn("the MP3 stream is cut short: its header declares " + std::to_string(declared) +
+               " bytes of audio, the file holds " + std::to_string(audio_bytes) + "; frames were counted");
+        break;
+      case HeaderFit::kJoined:
+        r.warn("the MP3 file holds " + std::to_string(audio_bytes) + " bytes of audio, its header declares " +
+               std::to_string(declared) + " (joined files?); frames were counted");
+        break;
+      case HeaderFit::kTrusted: options.trust_header = true; break;
     }
   }
   auto measured = measure_mpeg_duration(*in.source, options);
@@ -457,6 +521,60 @@ std::optional<Error> read_mp3(Opened& in, Reader& r) {
   info.container = "mp3";
   info.mime_type = "audio/mpeg";
   return std::nullopt;
+}
+
+// read_mp3() without TagLib and libmpg123, for the plain files where podsmith's
+// own readers give what they give: one ID3v2.3/2.4 tag that id3v2.h reads at the
+// start (or none), then a Layer III stream that mpeg_duration.h measures, then
+// perhaps an ID3v1 tag. Returns false, having changed nothing, for any other file.
+bool read_plain_mp3(Opened& in, Reader& r) {
+  ByteSource& source = *in.source;
+  const int64_t size = source.size();
+  int64_t tag_end = 0;
+  if (source.view(0, 3) == "ID3") {
+    tag_end = id3v2_tag_size(source.view(0, 10));
+    if (tag_end == 0 || tag_end >= size) return false;
+  }
+  const bool id3v1 = has_id3v1_tag(source);
+  const int64_t audio_end = id3v1 ? size - 128 : size;
+  if (audio_end - 32 >= 0 && source.view(audio_end - 32, 8) == "APETAGEX") return false;
+  auto first = read_plain_first_frame(source, tag_end);
+  if (!first) return false;
+  const int64_t audio_bytes = std::max<int64_t>(audio_end - tag_end, 0);
+  if (first->has_xing && header_fit(first->xing_bytes, audio_bytes) != HeaderFit::kTrusted) return false;
+  auto measured = plain_mpeg_duration(source, *first, audio_end, true);
+  if (!measured) return false;
+
+  // The tag last: its bytes stay in the window while the fields are filled in.
+  std::optional<PlainId3v2> tag;
+  std::string big_tag;
+  if (tag_end > 0) {
+    std::string_view bytes = source.view(0, static_cast<size_t>(tag_end));
+    if (bytes.size() != static_cast<size_t>(tag_end)) {
+      big_tag.resize(static_cast<size_t>(tag_end));
+      if (source.read_at(0, big_tag.data(), big_tag.size()) != big_tag.size()) return false;
+      bytes = big_tag;
+    }
+    tag = read_plain_id3v2(bytes, false);
+    if (!tag) return false;
+  }
+  // TagLib takes an MP3's properties from its ID3v2 tag unless that has no
+  // frames, else from its ID3v1 tag (which podsmith leaves to TagLib).
+  if (id3v1 && !(tag && tag->frames > 0)) return false;
+
+  MediaInfo& info = r.info();
+  read_tag_fields([&](const char* key) { return tag ? tag->first_value(key) : std::string(); }, r);
+  if (tag) read_plain_id3v2_frames(*tag, r);
+  info.sample_rate_hz = measured->sample_rate_hz;
+  info.channels = measured->channels;
+  info.duration_ms = samples_to_ms(static_cast<uint64_t>(measured->samples), measured->sample_rate_hz);
+  info.duration_source = measured->from_header ? "xing-header" : "frame-scan";
+  if (info.duration_ms > 0)
+    info.bitrate_kbps = static_cast<int>((audio_bytes * 8 + info.duration_ms / 2) / info.duration_ms);
+  info.codec = "mp3";
+  info.container = "mp3";
+  info.mime_type = "audio/mpeg";
+  return true;
 }
 
 std::string mp4_codec(const std::string& entry) {
@@ -475,6 +593,120 @@ std::string mp4_codec(const std::string& entry) {
   return entry;
 }
 
+// The iTunes items read_mp4() reads through TagLib, read from `mp4`'s ilst
+// instead, when TagLib would read them the same way. Returns false, having
+// changed nothing, when it would not (or might not).
+bool read_plain_mp4_tags(const Mp4Structure& mp4, Reader& r) {
+  if (!mp4.atoms_as_taglib) return false;
+  // Each item TagLib reads as text (UTF-8 data atoms; any type for purl), by name.
+  std::vector<std::pair<uint32_t, std::vector<std::string>>> texts;
+  std::vector<std::pair<uint32_t, std::string>> numbers;  // trkn, disk as TagLib's "n/t"
+  std::vector<std::string_view> covers;
+  std::vector<uint32_t> names;
+  const std::string_view moov = mp4.moov;
+  constexpr uint32_t kGnre = mp4_fourcc("gnre"), kFree = mp4_fourcc("----"), kNam = mp4_fourcc("\251nam"),
+                     kArt = mp4_fourcc("\251ART"), kAlb = mp4_fourcc("\251alb"), kAart = mp4_fourcc("aART"),
+                     kCmt = mp4_fourcc("\251cmt"), kGen = mp4_fourcc("\251gen"), kDay = mp4_fourcc("\251day"),
+                     kDesc = mp4_fourcc("desc"), kLdes = mp4_fourcc("ldes"), kPurl = mp4_fourcc("purl"),
+                     kTrkn = mp4_fourcc("trkn"), kDisk = mp4_fourcc("disk"), kCovr = mp4_fourcc("covr");
+  for (const Mp4Atom& item : mp4.ilst) {
+    const uint32_t name = item.type;
+    if (std::find(names.begin(), names.end(), name) != names.end()) return false;  // duplicates
+    names.push_back(name);
+    const std::string_view body = moov.substr(item.body_offset, item.body_size);
+    if (name == kGnre) return false;  // an ID3v1 genre number TagLib turns into a name
+    if (name == kFree) {
+      // Freeform items: TagLib gives a property only for those in its table, and
+      // of the fields read only ----:com.apple.iTunes:SUBTITLE is there.
+      const auto freeform = mp4_freeform_name(body);
+      if (!freeform) return false;
+      if (freeform->first == "com.apple.iTunes" && freeform->second == "SUBTITLE") return false;
+      continue;
+    }
+    const bool text = name == kNam || name == kArt || name == kAlb || name == kAart || name == kCmt ||
+                      name == kGen || name == kDay || name == kDesc || name == kLdes || name == kPurl;
+    if (!text && name != kTrkn && name != kDisk && name != kCovr) continue;  // gives none of the fields read
+    const auto data = mp4_item_data(body);
+    if (!data) return false;
+    if (text) {
+      std::vector<std::string> values;
+      for (const Mp4Data& d : *data) {
+        if (d.type != 1 && name != kPurl) continue;
+        if (!is_valid_utf8(d.payload)) return false;
+        values.emplace_back(d.payload.substr(0, d.payload.find('\0')));
+      }
+      if (!values.empty()) texts.emplace_back(name, std::move(values));
+    } else if (name == kCovr) {
+      for (const Mp4Data& d : *data)
+        if (d.type == 13 || d.type == 14 || d.type == 27 || d.type == 12 || d.type == 0) covers.push_back(d.payload);
+    } else if (!data->empty()) {
+      const std::string_view p = data->front().payload;
+      if (p.size() < 6) return false;
+      const auto int16 = [&](size_t i) {  // TagLib reads the numbers as signed
+        const auto hi = static_cast<uint8_t>(p[i]), lo = static_cast<uint8_t>(p[i + 1]);
+        return static_cast<int16_t>(static_cast<uint16_t>(hi << 8 | lo));
+      };
+      numbers.emplace_back(name, std::to_string(int16(2)) + (int16(4) != 0 ? "/" + std::to_string(int16(4)) : ""));
+    }
+  }
+  const auto values_of = [&](uint32_t name) -> const std::vector<std::string>* {
+    for (const auto& [n, v] : texts)
+      if (n == name) return &v;
+    return nullptr;
+  };
+  const auto first_value = [&](std::string_view key) -> std::string {
+    const std::pair<std::string_view, uint32_t> kKeys[] = {
+        {"TITLE", kNam},   {"ARTIST", kArt},     {"ALBUM", kAlb},        {"ALBUMARTIST", kAart},
+        {"COMMENT", kCmt}, {"GENRE", kGen},      {"DATE", kDay},         {"PODCASTDESC", kDesc},
+        {"PODCASTURL", kPurl}, {"TRACKNUMBER", kTrkn}, {"DISCNUMBER", kDisk}};
+    for (const auto& [k, name] : kKeys) {
+      if (k != key) continue;
+      for (const auto& [n, v] : numbers)
+        if (n == name) return v;
+      const auto* v = values_of(name);
+      return v ? v->front() : std::string();
+    }
+    return {};
+  };
+  Tags& t = r.info().tags;
+  read_tag_fields(first_value, r);
+  for (const uint32_t key : {kLdes, kDesc}) {
+    if (t.description.empty() && values_of(key)) t.description = r.text(values_of(key)->front(), "description tag");
+  }
+  if (t.podcast_url.empty() && values_of(kPurl)) t.podcast_url = r.text(values_of(kPurl)->front(), "podcast URL tag");
+  for (std::string_view cover : covers) r.info().artwork.push_back(r.picture(cover, "", "front_cover", "artwork"));
+  return true;
+}
+
+// The iTunes items through TagLib, and TagLib's sample rate (0 when none).
+void read_mp4_tags(Opened& in, Reader& r, int* sample_rate_hz) {
+  MediaInfo& info = r.info();
+  TagLib::MP4::File file(in.stream(), true, TagLib::AudioProperties::Average);
+  if (!file.isValid()) {
+    r.warn("TagLib could not read the MPEG-4 tags");
+    return;
+  }
+  read_common_tags(file.properties(), r);
+  if (TagLib::MP4::Tag* tag = file.tag()) {
+    Tags& t = info.tags;
+    const auto& items = tag->itemMap();
+    for (const char* key : {"ldes", "desc"}) {
+      const auto it = items.find(key);
+      if (t.description.empty() && it != items.end() && !it->second.toStringList().isEmpty())
+        t.description = r.text(it->second.toStringList().front(), "description tag");
+    }
+    const auto purl = items.find("purl");
+    if (t.podcast_url.empty() && purl != items.end() && !purl->second.toStringList().isEmpty())
+      t.podcast_url = r.text(purl->second.toStringList().front(), "podcast URL tag");
+    const auto covr = items.find("covr");
+    if (covr != items.end()) {
+      for (const TagLib::MP4::CoverArt& art : covr->second.toCoverArtList())
+        info.artwork.push_back(r.picture(art.data(), "", "front_cover", "artwork"));
+    }
+  }
+  if (file.audioProperties()) *sample_rate_hz = file.audioProperties()->sampleRate();
+}
+
 std::optional<Error> read_mp4(Opened& in, const std::string& brand, Reader& r) {
   const std::string& path = in.source->path();
   MediaInfo& info = r.info();
@@ -488,28 +720,11 @@ std::optional<Error> read_mp4(Opened& in, const std::string& brand, Reader& r) {
   }
   if (!audio && !video) return corrupt(path, "the MPEG-4 file has no audio or video track");
 
-  TagLib::MP4::File file(in.stream(), true, TagLib::AudioProperties::Average);
-  if (file.isValid()) {
-    read_common_tags(file.properties(), r);
-    if (TagLib::MP4::Tag* tag = file.tag()) {
-      Tags& t = info.tags;
-      const auto& items = tag->itemMap();
-      for (const char* key : {"ldes", "desc"}) {
-        const auto it = items.find(key);
-        if (t.description.empty() && it != items.end() && !it->second.toStringList().isEmpty())
-          t.description = r.text(it->second.toStringList().front(), "description tag");
-      }
-      const auto purl = items.find("purl");
-      if (t.podcast_url.empty() && purl != items.end() && !purl->second.toStringList().isEmpty())
-        t.podcast_url = r.text(purl->second.toStringList().front(), "podcast URL tag");
-      const auto covr = items.find("covr");
-      if (covr != items.end()) {
-        for (const TagLib::MP4::CoverArt& art : covr->second.toCoverArtList())
-          info.artwork.push_back(r.picture(art.data(), "", "front_cover", "artwork"));
-      }
-    }
+  int taglib_sample_rate = 0;
+  if (r.plain_readers() && read_plain_mp4_tags(*structure, r)) {
+    taglib_sample_rate = static_cast<int>(structure->taglib_sample_rate_hz);
   } else {
-    r.warn("TagLib could not read the MPEG-4 tags");
+    read_mp4_tags(in, r, &taglib_sample_rate);
   }
 
   const std::string mp4_brand = structure->major_brand.empty() ? brand : structure->major_brand;
@@ -520,8 +735,7 @@ std::optional<Error> read_mp4(Opened& in, const std::string& brand, Reader& r) {
     info.sample_rate_hz = static_cast<int>(audio->sample_rate_hz);
     info.channels = audio->channels;
     // ALAC and high rates store the real rate elsewhere; TagLib knows it.
-    if (file.isValid() && file.audioProperties() && file.audioProperties()->sampleRate() > 0)
-      info.sample_rate_hz = file.audioProperties()->sampleRate();
+    if (taglib_sample_rate > 0) info.sample_rate_hz = taglib_sample_rate;
   }
   if (video) info.video_codec = mp4_codec(video->sample_entry);
   // The length people hear: the audio track's presentation (its edit list drops
@@ -664,6 +878,110 @@ std::optional<Error> read_aiff(Opened& in, Reader& r) {
   return std::nullopt;
 }
 
+// read_ogg() without TagLib for a plain Vorbis or Opus stream (container_readers.h).
+bool read_plain_ogg_file(Opened& in, const std::string& codec, Reader& r) {
+  if (codec != "vorbis" && codec != "opus") return false;
+  auto ogg = read_plain_ogg(*in.source);
+  if (!ogg) return false;
+  const bool vorbis = codec == "vorbis";
+  const std::string_view ident = ogg->ident, comment = ogg->comment;
+  std::optional<VorbisComment> xiph;
+  int64_t frames = 0;
+  int rate = 48000;  // TagLib's Opus rate, whatever the input's was
+  int channels = 0;
+  if (vorbis) {
+    if (ident.size() < 28 || ident.substr(0, 7) != "\x01vorbis" || comment.substr(0, 7) != "\x03vorbis") return false;
+    const uint32_t r32 = static_cast<uint8_t>(ident[12]) | static_cast<uint8_t>(ident[13]) << 8 |
+                         static_cast<uint8_t>(ident[14]) << 16 | uint32_t{static_cast<uint8_t>(ident[15])} << 24;
+    if (r32 == 0 || r32 > INT32_MAX) return false;
+    rate = static_cast<int>(r32);
+    channels = static_cast<uint8_t>(ident[11]);
+    frames = ogg->last_granule - ogg->first_granule;
+    xiph = read_vorbis_comment(comment.substr(7));
+  } else {
+    if (ident.size() < 19 || ident.substr(0, 8) != "OpusHead" || comment.substr(0, 8) != "OpusTags") return false;
+    channels = static_cast<uint8_t>(ident[9]);
+    const int pre_skip = static_cast<uint8_t>(ident[10]) | static_cast<uint8_t>(ident[11]) << 8;
+    frames = ogg->last_granule - ogg->first_granule - pre_skip;
+    xiph = read_vorbis_comment(comment.substr(8));
+  }
+  if (!xiph || ogg->first_granule < 0 || ogg->last_granule < 0 || frames <= 0) return false;
+  // TagLib's arithmetic (Vorbis::Properties, Opus::Properties).
+  const double length = static_cast<double>(frames) * 1000.0 / rate;
+  const int length_ms = static_cast<int>(length + 0.5);
+
+  MediaInfo& info = r.info();
+  read_tag_fields([&](const char* key) { return xiph->first_value(key); }, r);
+  info.mime_type = vorbis ? "audio/ogg" : "audio/opus";
+  info.container = "ogg";
+  info.codec = codec;
+  info.sample_rate_hz = rate;
+  info.channels = channels;
+  info.duration_ms = length_ms;
+  info.duration_source = "container";
+  if (info.duration_ms > 0)
+    info.bitrate_kbps = static_cast<int>((info.size_bytes * 8 + info.duration_ms / 2) / info.duration_ms);
+  return true;
+}
+
+// read_flac() without TagLib for a plain FLAC file (container_readers.h).
+bool read_plain_flac_file(Opened& in, Reader& r) {
+  auto flac = read_plain_flac(*in.source);
+  if (!flac) return false;
+  MediaInfo& info = r.info();
+  read_tag_fields([&](const char* key) { return flac->comment.first_value(key); }, r);
+  for (const std::string& block : flac->picture_blocks) {
+    const FlacPicture p = *read_flac_picture(block);
+    info.artwork.push_back(r.picture(p.data, p.mime_type, p.type == 3 ? "front_cover" : "other", "artwork"));
+  }
+  info.container = "flac";
+  info.codec = "flac";
+  info.mime_type = "audio/flac";
+  info.sample_rate_hz = flac->sample_rate_hz;
+  info.channels = flac->channels;
+  info.duration_ms = samples_to_ms(flac->sample_frames, flac->sample_rate_hz);
+  info.duration_source = "container";
+  if (info.duration_ms > 0)
+    info.bitrate_kbps = static_cast<int>((info.size_bytes * 8 + info.duration_ms / 2) / info.duration_ms);
+  return true;
+}
+
+// read_wav() without TagLib for a plain WAVE file (container_readers.h), its
+// tags in an ID3 chunk that id3v2.h reads.
+bool read_plain_wav_file(Opened& in, Reader& r) {
+  ByteSource& source = *in.source;
+  auto wav = read_plain_wav(source);
+  if (!wav) return false;
+  std::optional<PlainId3v2> tag;
+  std::string big_tag;
+  if (wav->id3_offset >= 0) {
+    const int64_t size = id3v2_tag_size(source.view(wav->id3_offset, 10));
+    if (size == 0 || size > int64_t{wav->id3_chunk_bytes}) return false;
+    std::string_view bytes = source.view(wav->id3_offset, static_cast<size_t>(size));
+    if (bytes.size() != static_cast<size_t>(size)) {
+      big_tag.resize(static_cast<size_t>(size));
+      if (source.read_at(wav->id3_offset, big_tag.data(), big_tag.size()) != big_tag.size()) return false;
+      bytes = big_tag;
+    }
+    tag = read_plain_id3v2(bytes, true);
+    if (!tag) return false;
+  }
+  // Without an ID3 tag that has frames, TagLib reads the INFO list, which podsmith does not.
+  if (wav->has_info && !(tag && tag->frames > 0)) return false;
+  MediaInfo& info = r.info();
+  read_tag_fields([&](const char* key) { return tag ? tag->first_value(key) : std::string(); }, r);
+  if (tag) read_plain_id3v2_frames(*tag, r);
+  info.container = "wav";
+  info.codec = wav->format == 3 ? "pcm-float" : "pcm";
+  info.mime_type = "audio/wav";
+  info.sample_rate_hz = static_cast<int>(wav->sample_rate_hz);
+  info.channels = wav->channels;
+  info.duration_ms = samples_to_ms(wav->sample_frames, static_cast<int>(wav->sample_rate_hz));
+  info.duration_source = "container";
+  info.bitrate_kbps = wav->bitrate_kbps;
+  return true;
+}
+
 // Fills in end times the file left open and drops chapters that start past the end.
 void settle_chapters(MediaInfo& info, Reader& r) {
   auto& chapters = info.chapters;
@@ -685,31 +1003,80 @@ Error io_error(const std::string& path, ErrorCode code, const std::string& what)
 }
 
 // Checks the path, opens its bytes and decides the format from them.
-Result<Opened> open_media(const std::string& path) {
+// Directories a probe_each() thread has opened (O_PATH): probing "dir/name"
+// then resolves one path component, not all of dir's, for its stat and its
+// open. Closed when the thread is done.
+class DirCache {
+ public:
+  DirCache() = default;
+  DirCache(const DirCache&) = delete;
+  DirCache& operator=(const DirCache&) = delete;
+  ~DirCache() {
+    for (const Entry& e : entries_) ::close(e.fd);
+  }
+  // A descriptor for `dir`, or -1 when it cannot be opened.
+  int fd_for(std::string_view dir) {
+    for (size_t i = 0; i < entries_.size(); ++i) {
+      if (entries_[i].dir != dir) continue;
+      std::rotate(entries_.begin() + static_cast<ptrdiff_t>(i), entries_.begin() + static_cast<ptrdiff_t>(i) + 1,
+                  entries_.end());  // most recently used last
+      return entries_.back().fd;
+    }
+    const int fd = ::open(std::string(dir).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return -1;
+    if (entries_.size() == kMaxDirs) {
+      ::close(entries_.front().fd);
+      entries_.erase(entries_.begin());
+    }
+    entries_.push_back(Entry{std::string(dir), fd});
+    return fd;
+  }
+
+ private:
+  static constexpr size_t kMaxDirs = 8;
+  struct Entry {
+    std::string dir;
+    int fd;
+  };
+  std::vector<Entry> entries_;
+};
+
+// Where open_media() finds a file: its path, and optionally the descriptor of its
+// directory with its name in there (the same file: the path's directory opened).
+struct Location {
+  const std::string& path;
+  int dir_fd = -1;
+  const char* name = nullptr;
+};
+
+Result<Opened> open_media(const Location& where) {
+  const std::string& path = where.path;
   struct stat st {};
-  if (::stat(path.c_str(), &st) != 0) {
+  if (where.dir_fd >= 0 ? ::fstatat(where.dir_fd, where.name, &st, 0) != 0 : ::stat(path.c_str(), &st) != 0) {
     if (errno == ENOENT || errno == ENOTDIR) return Error{ErrorCode::kNotFound, "no such file", path, 0, 0};
     return io_error(path, ErrorCode::kUnreadable, "cannot read");
   }
   if (S_ISDIR(st.st_mode)) return Error{ErrorCode::kNotAFile, "is a directory, not a media file", path, 0, 0};
   if (!S_ISREG(st.st_mode)) return Error{ErrorCode::kNotAFile, "is not a regular file", path, 0, 0};
   if (st.st_size == 0) return Error{ErrorCode::kEmpty, "is empty (0 bytes)", path, 0, 0};
-  auto source = ByteSource::open(path, st.st_size);
+  auto source = ByteSource::open(path, st.st_size, where.dir_fd, where.name);
   if (!source) return source.error();
   Opened in;
   in.source = *source;
 
   // Skip leading ID3v2 tags (some files carry several), then look at the stream.
   int64_t offset = 0;
-  std::string head(kSniffBytes, '\0');
   for (int tags = 0;; ++tags) {
-    head.resize(kSniffBytes);
-    head.resize(in.source->read_at(offset, head.data(), head.size()));
-    const int64_t tag = id3v2_tag_size(head);
+    const int64_t tag = id3v2_tag_size(in.source->view(offset, 10));
     if (tag == 0 || tags == 8 || offset + tag >= st.st_size) break;
     offset += tag;
   }
-  in.sniffed = sniff_media(head);
+  // Magic numbers sit in the first bytes; only MPEG audio needs a longer look
+  // (sniff_media decides the magic ones from 12 bytes, before searching frames).
+  in.sniffed = sniff_media(in.source->view(offset, kMagicBytes));
+  const MediaKind kind = in.sniffed.kind;
+  if (kind == MediaKind::kMp3 || kind == MediaKind::kAdts || kind == MediaKind::kUnknown)
+    in.sniffed = sniff_media(in.source->view(offset, kSniffBytes));
   if (in.sniffed.kind == MediaKind::kUnknown)
     return Error{ErrorCode::kUnsupported,
                  "not an audio or video file podsmith can read (no MP3, MPEG-4, Ogg, FLAC, WAV or "
@@ -723,37 +1090,108 @@ Result<Opened> open_media(const std::string& path) {
   return in;
 }
 
-std::optional<EmbeddedPicture> pick_picture(std::vector<std::pair<bool, TagLib::ByteVector>> pictures) {
+// Pictures as read_cover_art() collects them: whether each is the front cover, and its bytes.
+using Pictures = std::vector<std::pair<bool, std::string>>;
+
+std::optional<EmbeddedPicture> pick_picture(Pictures pictures) {
   // The front cover wins; else the first picture.
   std::stable_partition(pictures.begin(), pictures.end(), [](const auto& p) { return p.first; });
-  for (const auto& [front, data] : pictures) {
-    const ImageInfo image = read_image_info(std::string_view(data.data(), data.size()));
+  for (auto& [front, data] : pictures) {
+    const ImageInfo image = read_image_info(data);
     if (image.mime_type.empty()) continue;
-    return EmbeddedPicture{image.mime_type, std::string(data.data(), data.size())};
+    return EmbeddedPicture{image.mime_type, std::move(data)};
   }
   return std::nullopt;
 }
 
-void collect_id3_pictures(const TagLib::ID3v2::Tag& tag, std::vector<std::pair<bool, TagLib::ByteVector>>* out) {
+void collect_id3_pictures(const TagLib::ID3v2::Tag& tag, Pictures* out) {
   for (TagLib::ID3v2::Frame* frame : tag.frameList("APIC")) {
     if (auto* apic = dynamic_cast<TagLib::ID3v2::AttachedPictureFrame*>(frame))
-      out->emplace_back(apic->type() == TagLib::ID3v2::AttachedPictureFrame::FrontCover, apic->picture());
+      out->emplace_back(apic->type() == TagLib::ID3v2::AttachedPictureFrame::FrontCover,
+                        std::string(apic->picture().data(), apic->picture().size()));
   }
 }
 
-void collect_flac_pictures(const TagLib::List<TagLib::FLAC::Picture*>& list,
-                           std::vector<std::pair<bool, TagLib::ByteVector>>* out) {
-  for (TagLib::FLAC::Picture* p : list) out->emplace_back(p->type() == TagLib::FLAC::Picture::FrontCover, p->data());
+void collect_flac_pictures(const TagLib::List<TagLib::FLAC::Picture*>& list, Pictures* out) {
+  for (TagLib::FLAC::Picture* p : list)
+    out->emplace_back(p->type() == TagLib::FLAC::Picture::FrontCover, std::string(p->data().data(), p->data().size()));
+}
+
+// An ID3v2 tag's pictures as TagLib reads them, from the tag at `offset` (a
+// leading tag, or a WAVE file's ID3 chunk); nullopt when id3v2.h does not read it.
+std::optional<Pictures> plain_id3_pictures(ByteSource& source, int64_t offset, int64_t max_bytes) {
+  const int64_t size = id3v2_tag_size(source.view(offset, 10));
+  if (size == 0 || size > max_bytes) return std::nullopt;
+  std::string big;
+  std::string_view bytes = source.view(offset, static_cast<size_t>(size));
+  if (bytes.size() != static_cast<size_t>(size)) {
+    big.resize(static_cast<size_t>(size));
+    if (source.read_at(offset, big.data(), big.size()) != big.size()) return std::nullopt;
+    bytes = big;
+  }
+  auto tag = read_plain_id3v2(bytes, true);
+  if (!tag) return std::nullopt;
+  Pictures out;
+  for (const Id3Picture& p : tag->pictures) out.emplace_back(p.type == 3, std::string(p.data));
+  return out;
+}
+
+// The pictures read_cover_art() collects, for the files podsmith's own readers
+// read (see probe()); nullopt for the others, which TagLib reads.
+std::optional<Pictures> plain_pictures(Opened& in) {
+  ByteSource& source = *in.source;
+  switch (in.sniffed.kind) {
+    case MediaKind::kMp3:
+      if (source.view(0, 3) != "ID3") return std::nullopt;
+      return plain_id3_pictures(source, 0, source.size());
+    case MediaKind::kWav: {
+      auto wav = read_plain_wav(source);
+      if (!wav) return std::nullopt;
+      if (wav->id3_offset < 0) return Pictures{};
+      return plain_id3_pictures(source, wav->id3_offset, wav->id3_chunk_bytes);
+    }
+    case MediaKind::kFlac: {
+      auto flac = read_plain_flac(source);
+      if (!flac) return std::nullopt;
+      Pictures out;
+      for (const std::string& block : flac->picture_blocks) {
+        const FlacPicture p = *read_flac_picture(block);
+        out.emplace_back(p.type == 3, std::string(p.data));
+      }
+      return out;
+    }
+    case MediaKind::kMp4: {
+      auto mp4 = read_mp4_structure(source);
+      if (!mp4 || !mp4->atoms_as_taglib) return std::nullopt;
+      Pictures out;
+      bool seen = false;
+      for (const Mp4Atom& item : mp4->ilst) {
+        if (item.type != mp4_fourcc("covr")) continue;
+        if (seen) return std::nullopt;  // duplicates: TagLib decides
+        seen = true;
+        const auto data = mp4_item_data(std::string_view(mp4->moov).substr(item.body_offset, item.body_size));
+        if (!data) return std::nullopt;
+        for (const Mp4Data& d : *data)
+          if (d.type == 13 || d.type == 14 || d.type == 27 || d.type == 12 || d.type == 0)
+            out.emplace_back(true, std::string(d.payload));
+      }
+      return out;
+    }
+    default: return std::nullopt;
+  }
 }
 
 }  // namespace
 
-Result<std::optional<EmbeddedPicture>> read_cover_art(const std::string& path) {
-  auto opened = open_media(path);
+Result<std::optional<EmbeddedPicture>> read_cover_art(const std::string& path, const ProbeOptions& options) {
+  auto opened = open_media(Location{path});
   if (!opened) return opened.error();
   Opened& in = *opened;
   const Sniffed* sniffed = &in.sniffed;
-  std::vector<std::pair<bool, TagLib::ByteVector>> pictures;
+  if (options.plain_readers) {
+    if (auto plain = plain_pictures(in)) return pick_picture(std::move(*plain));
+  }
+  Pictures pictures;
   switch (sniffed->kind) {
     case MediaKind::kMp3: {
       TagLib::MPEG::File file(in.stream(), TagLib::ID3v2::FrameFactory::instance(), false);
@@ -766,7 +1204,8 @@ Result<std::optional<EmbeddedPicture>> read_cover_art(const std::string& path) {
         const auto& items = file.tag()->itemMap();
         const auto covr = items.find("covr");
         if (covr != items.end())
-          for (const TagLib::MP4::CoverArt& art : covr->second.toCoverArtList()) pictures.emplace_back(true, art.data());
+          for (const TagLib::MP4::CoverArt& art : covr->second.toCoverArtList())
+            pictures.emplace_back(true, std::string(art.data().data(), art.data().size()));
       }
       break;
     }
@@ -803,8 +1242,11 @@ Result<std::optional<EmbeddedPicture>> read_cover_art(const std::string& path) {
   return pick_picture(std::move(pictures));
 }
 
-Result<MediaInfo> probe(const std::string& path, const ProbeOptions& options) {
-  auto opened = open_media(path);
+namespace {
+
+Result<MediaInfo> probe_at(const Location& where, const ProbeOptions& options) {
+  const std::string& path = where.path;
+  auto opened = open_media(where);
   if (!opened) return opened.error();
   Opened& in = *opened;
   const Sniffed& sniffed = in.sniffed;
@@ -816,11 +1258,20 @@ Result<MediaInfo> probe(const std::string& path, const ProbeOptions& options) {
   std::optional<Error> failed;
   try {
     switch (sniffed.kind) {
-      case MediaKind::kMp3: failed = read_mp3(in, r); break;
+      case MediaKind::kMp3:
+        if (!(options.plain_readers && read_plain_mp3(in, r))) failed = read_mp3(in, r);
+        break;
       case MediaKind::kMp4: failed = read_mp4(in, sniffed.detail, r); break;
-      case MediaKind::kOgg: failed = read_ogg(in, sniffed.detail, r); break;
-      case MediaKind::kFlac: failed = read_flac(in, r); break;
-      case MediaKind::kWav: failed = read_wav(in, r); break;
+      case MediaKind::kOgg:
+        if (!(options.plain_readers && read_plain_ogg_file(in, sniffed.detail, r)))
+          failed = read_ogg(in, sniffed.detail, r);
+        break;
+      case MediaKind::kFlac:
+        if (!(options.plain_readers && read_plain_flac_file(in, r))) failed = read_flac(in, r);
+        break;
+      case MediaKind::kWav:
+        if (!(options.plain_readers && read_plain_wav_file(in, r))) failed = read_wav(in, r);
+        break;
       case MediaKind::kAiff: failed = read_aiff(in, r); break;
       case MediaKind::kAdts:
       case MediaKind::kUnknown: break;
@@ -849,53 +1300,92 @@ Result<MediaInfo> probe(const std::string& path, const ProbeOptions& options) {
   return info;
 }
 
+// probe() of `path` through the directories `dirs` holds open.
+Result<MediaInfo> probe_in(DirCache& dirs, const std::string& path, const ProbeOptions& options) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos || slash + 1 == path.size()) return probe_at(Location{path}, options);
+  const char* name = path.c_str() + slash + 1;
+  if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0) return probe_at(Location{path}, options);
+  const int dir_fd = dirs.fd_for(slash == 0 ? std::string_view("/") : std::string_view(path).substr(0, slash));
+  return probe_at(dir_fd >= 0 ? Location{path, dir_fd, name} : Location{path}, options);
+}
+
+}  // namespace
+
+Result<MediaInfo> probe(const std::string& path, const ProbeOptions& options) {
+  return probe_at(Location{path}, options);
+}
+
 void probe_each(const std::vector<std::string>& paths,
                 const std::function<void(size_t, Result<MediaInfo>)>& sink,
                 const ProbeOptions& options, unsigned threads) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   threads = std::min<unsigned>(threads, static_cast<unsigned>(std::max<size_t>(paths.size(), 1)));
-  // Results wait in a window until all earlier ones are delivered; workers stop
-  // taking new files while the window is full, which bounds memory.
+  if (threads == 1) {
+    DirCache dirs;
+    for (size_t i = 0; i < paths.size(); ++i) sink(i, probe_in(dirs, paths[i], options));
+    return;
+  }
+  // The calling thread probes too, between deliveries, with threads - 1 helpers.
+  // Results wait in a ring of `window` slots until all earlier ones are
+  // delivered; nobody takes file i before i - window is delivered, which bounds
+  // memory. Files are handed out and results handed back through atomics, and a
+  // thread sleeps (and is woken) only when it has nothing else to do: a mutex
+  // and a wake-up per file cost about as much as probing a small file.
+  struct Slot {
+    std::optional<Result<MediaInfo>> result;
+    std::atomic<bool> ready{false};
+  };
+  constexpr size_t kNobody = SIZE_MAX;
+  const size_t n = paths.size();
   const size_t window = size_t{threads} * 16;
-  std::mutex mutex;
-  std::condition_variable changed;
-  std::vector<std::optional<Result<MediaInfo>>> slots(paths.size());
-  size_t next_to_take = 0;
-  size_t next_to_deliver = 0;
+  std::unique_ptr<Slot[]> ring(new Slot[window]);
+  std::atomic<size_t> next_to_take{0};
+  std::atomic<size_t> delivered{0};
+  std::atomic<int> helpers_waiting{0};
+  std::atomic<size_t> deliverer_waits_for{kNobody};
 
-  auto worker = [&] {
+  const auto probe_into_ring = [&](DirCache& dirs, size_t i) {
+    Slot& slot = ring[i % window];
+    slot.result.emplace(probe_in(dirs, paths[i], options));
+    slot.ready.store(true);
+    if (deliverer_waits_for.load() == i) slot.ready.notify_one();
+  };
+  const auto helper = [&] {
+    DirCache dirs;
     for (;;) {
-      size_t index;
-      {
-        std::unique_lock lock(mutex);
-        changed.wait(lock, [&] { return next_to_take >= paths.size() || next_to_take < next_to_deliver + window; });
-        if (next_to_take >= paths.size()) return;
-        index = next_to_take++;
+      const size_t i = next_to_take.fetch_add(1);
+      if (i >= n) return;
+      for (size_t d = delivered.load(); i >= d + window; d = delivered.load()) {
+        ++helpers_waiting;
+        if (delivered.load() == d) delivered.wait(d);
+        --helpers_waiting;
       }
-      Result<MediaInfo> result = probe(paths[index], options);
-      {
-        std::lock_guard lock(mutex);
-        slots[index].emplace(std::move(result));
-      }
-      changed.notify_all();
+      probe_into_ring(dirs, i);
     }
   };
   std::vector<std::thread> pool;
-  for (unsigned i = 0; i < threads; ++i) pool.emplace_back(worker);
-  while (next_to_deliver < paths.size()) {
-    std::optional<Result<MediaInfo>> ready;
-    {
-      std::unique_lock lock(mutex);
-      changed.wait(lock, [&] { return slots[next_to_deliver].has_value(); });
-      ready = std::move(slots[next_to_deliver]);
-      slots[next_to_deliver].reset();
+  for (unsigned t = 1; t < threads; ++t) pool.emplace_back(helper);
+  DirCache dirs;
+  for (size_t d = 0; d < n;) {
+    Slot& slot = ring[d % window];
+    if (slot.ready.load()) {
+      Result<MediaInfo> result = std::move(*slot.result);
+      slot.result.reset();
+      slot.ready.store(false);
+      delivered.store(++d);
+      if (helpers_waiting.load() > 0) delivered.notify_all();
+      sink(d - 1, std::move(result));
+      continue;
     }
-    sink(next_to_deliver, std::move(*ready));
-    {
-      std::lock_guard lock(mutex);
-      ++next_to_deliver;
+    size_t i = next_to_take.load();
+    if (i < n && i < d + window) {
+      if (next_to_take.compare_exchange_weak(i, i + 1)) probe_into_ring(dirs, i);
+      continue;
     }
-    changed.notify_all();
+    deliverer_waits_for.store(d);
+    if (!slot.ready.load()) slot.ready.wait(false);
+    deliverer_waits_for.store(kNobody);
   }
   for (std::thread& t : pool) t.join();
 }

@@ -1,6 +1,7 @@
 #include "mp4_boxes.h"
 
 #include <climits>
+#include <initializer_list>
 #include <string_view>
 
 namespace podsmith {
@@ -138,13 +139,128 @@ std::vector<Mp4NeroChapter> read_chpl(std::string_view chpl) {
   return out;
 }
 
+constexpr uint32_t kMoov = mp4_fourcc("moov"), kUdta = mp4_fourcc("udta"), kMdia = mp4_fourcc("mdia"),
+                   kMeta = mp4_fourcc("meta"), kIlst = mp4_fourcc("ilst"), kStbl = mp4_fourcc("stbl"),
+                   kMinf = mp4_fourcc("minf"), kMoof = mp4_fourcc("moof"), kTraf = mp4_fourcc("traf"),
+                   kTrak = mp4_fourcc("trak"), kStsd = mp4_fourcc("stsd"), kHdlr = mp4_fourcc("hdlr"),
+                   kMdhd = mp4_fourcc("mdhd");
+
+// The atoms TagLib's MP4 parser descends into.
+bool taglib_container(uint32_t type) {
+  for (uint32_t c : {kMoov, kUdta, kMdia, kMeta, kIlst, kStbl, kMinf, kMoof, kTraf, kTrak, kStsd})
+    if (type == c) return true;
+  return false;
+}
+
+bool taglib_atom_name(std::string_view type) {
+  for (char c : type)
+    if ((c < ' ' || c > '~') && c != '\251') return false;
+  return true;
+}
+
+// Where TagLib starts reading the children of container `type` in its payload `b`:
+// after stsd's version, flags and count; after meta's version and flags unless
+// the meta is a QuickTime one without them (a child's type follows at once).
+size_t children_start(std::string_view b, uint32_t type) {
+  if (type == kStsd) return 8;
+  if (type != kMeta) return 0;
+  const uint32_t next = b.size() >= 8 ? be32(b, 4) : 0;
+  for (std::string_view child : {"hdlr", "ilst", "mhdr", "ctry", "lang"})
+    if (next == mp4_fourcc(child)) return 0;
+  return 4;
+}
+
+// Calls visit(child) for each child of container `parent` in `moov`, as TagLib's
+// parser would read them; false (having visited some) when they do not fill it
+// exactly with plain 32-bit sizes, or when visit returns false.
+template <class Visit>
+bool for_each_child(std::string_view moov, const Mp4Atom& parent, Visit visit) {
+  const std::string_view b = moov.substr(parent.body_offset, parent.body_size);
+  size_t i = children_start(b, parent.type);
+  if (i > b.size()) return false;
+  while (i < b.size()) {
+    if (b.size() - i < 8) return false;
+    const uint32_t size = be32(b, i);
+    if (size < 8 || size > b.size() - i) return false;
+    const std::string_view name = b.substr(i + 4, 4);
+    if (!taglib_atom_name(name)) return false;
+    if (!visit(Mp4Atom{mp4_fourcc(name), parent.body_offset + i + 8, size - 8})) return false;
+    i += size;
+  }
+  return true;
+}
+
+// Checks the whole tree under container `atom` (TagLib reads all of it).
+bool tree_as_taglib(std::string_view moov, const Mp4Atom& atom, int depth) {
+  if (depth > 32) return false;
+  return for_each_child(moov, atom, [&](const Mp4Atom& child) {
+    return !taglib_container(child.type) || tree_as_taglib(moov, child, depth + 1);
+  });
+}
+
+// The first child of `parent` named `type` (TagLib's Atom::find), if any; the
+// tree has been checked, so children read well.
+std::optional<Mp4Atom> first_child(std::string_view moov, const Mp4Atom& parent, uint32_t type) {
+  std::optional<Mp4Atom> found;
+  for_each_child(moov, parent, [&](const Mp4Atom& child) {
+    if (child.type == type) found = child;
+    return !found;
+  });
+  return found;
+}
+
+std::optional<Mp4Atom> find_path(std::string_view moov, Mp4Atom atom, std::initializer_list<uint32_t> path) {
+  for (uint32_t type : path) {
+    auto next = first_child(moov, atom, type);
+    if (!next) return std::nullopt;
+    atom = *next;
+  }
+  return atom;
+}
+
+// The sample rate TagLib's MP4::Properties reads: from the first track whose
+// handler is "soun" (giving up at a track without mdia/hdlr or at a bad mdhd),
+// in the mp4a or (88-byte) alac sample description. UINT32_MAX: cannot tell.
+uint32_t taglib_sample_rate(std::string_view moov, const Mp4Atom& root) {
+  std::optional<uint32_t> rate;
+  for_each_child(moov, root, [&](const Mp4Atom& trak) {
+    if (trak.type != kTrak) return true;
+    const auto hdlr = find_path(moov, trak, {kMdia, kHdlr});
+    if (!hdlr) {
+      rate = 0;
+      return false;
+    }
+    const std::string_view h = moov.substr(hdlr->body_offset, hdlr->body_size);
+    if (h.size() < 12 || h.substr(8, 4) != "soun") return true;
+    rate = 0;
+    const auto mdhd = find_path(moov, trak, {kMdia, kMdhd});
+    if (!mdhd) return false;
+    if (mdhd->body_size < 1) {
+      rate = UINT32_MAX;
+      return false;
+    }
+    if (moov[mdhd->body_offset] == 1 ? mdhd->body_size < 36 : mdhd->body_size < 20) return false;
+    const auto stsd = find_path(moov, trak, {kMdia, kMinf, kStbl, kStsd});
+    if (!stsd) return false;
+    const std::string_view d = moov.substr(stsd->body_offset, stsd->body_size);  // TagLib's offsets - 8
+    if (d.size() >= 16 && d.substr(12, 4) == "mp4a") rate = d.size() >= 42 ? be32(d, 38) : UINT32_MAX;
+    if (d.size() >= 16 && d.substr(12, 4) == "alac" && stsd->body_size + 8 == 88 && d.substr(48, 4) == "alac")
+      rate = be32(d, 76);
+    return false;
+  });
+  return rate.value_or(0);
+}
+
 }  // namespace
 
 Result<Mp4Structure> read_mp4_structure(ByteSource& source) {
   const std::string& path = source.path();
   Mp4Structure out;
   std::string moov;
-  // Walk the top-level boxes by their headers, reading only ftyp and moov.
+  // Walk the top-level boxes by their headers, reading only ftyp and moov, and
+  // checking on the way that TagLib would read the same atoms.
+  bool as_taglib = true;
+  bool seen_moov = false;
   for (int64_t offset = 0; offset + 8 <= source.size();) {
     char header[16];
     if (source.read_at(offset, header, 8) != 8) break;
@@ -152,14 +268,24 @@ Result<Mp4Structure> read_mp4_structure(ByteSource& source) {
     const std::string type(header + 4, 4);
     uint64_t header_size = 8;
     if (size == 1) {
+      as_taglib = false;
       if (source.read_at(offset + 8, header + 8, 8) != 8) break;
       size = be64(std::string_view(header, 16), 8);
       header_size = 16;
     }
     const bool last = size == 0;
-    if (last) size = static_cast<uint64_t>(source.size() - offset);
-    if (size < header_size) break;
-    if (type == "ftyp" || type == "moov") {
+    if (last) {
+      as_taglib = false;
+      size = static_cast<uint64_t>(source.size() - offset);
+    }
+    if (size < header_size) {
+      as_taglib = false;
+      break;
+    }
+    if (size > static_cast<uint64_t>(source.size() - offset) || !taglib_atom_name(type) ||
+        (taglib_container(mp4_fourcc(type)) && (type != "moov" || seen_moov)))
+      as_taglib = false;
+    if ((type == "ftyp" || type == "moov") && !seen_moov) {
       const uint64_t body = size - header_size;
       if (body > kMaxMoovBytes) break;
       std::string data(static_cast<size_t>(body), '\0');
@@ -167,11 +293,12 @@ Result<Mp4Structure> read_mp4_structure(ByteSource& source) {
       if (type == "ftyp" && data.size() >= 4) out.major_brand = data.substr(0, 4);
       if (type == "moov") {
         moov = std::move(data);
-        break;
+        seen_moov = true;
       }
     }
     if (last || size > static_cast<uint64_t>(INT64_MAX - offset)) break;
     offset += static_cast<int64_t>(size);
+    if (!as_taglib && seen_moov) break;  // nothing more to learn
   }
   if (moov.empty())
     return Error{ErrorCode::kCorrupt, "no moov box: the MPEG-4 file is incomplete", path, 0, 0};
@@ -181,7 +308,44 @@ Result<Mp4Structure> read_mp4_structure(ByteSource& source) {
     if (box.type == "trak") out.tracks.push_back(read_track(box.body));
     if (box.type == "udta") out.chapters = read_chpl(find_box(box.body, "chpl"));
   });
+
+  const Mp4Atom root{kMoov, 0, moov.size()};
+  if (as_taglib && tree_as_taglib(moov, root, 0)) {
+    const uint32_t rate = taglib_sample_rate(moov, root);
+    if (rate != UINT32_MAX) {
+      out.atoms_as_taglib = true;
+      out.taglib_sample_rate_hz = rate;
+      if (auto ilst = find_path(moov, root, {kUdta, kMeta, kIlst}))
+        for_each_child(moov, *ilst, [&](const Mp4Atom& item) { return out.ilst.push_back(item), true; });
+    }
+  }
+  out.moov = std::move(moov);
   return out;
+}
+
+std::optional<std::vector<Mp4Data>> mp4_item_data(std::string_view body) {
+  std::vector<Mp4Data> out;
+  for (size_t i = 0; i < body.size();) {
+    if (body.size() - i < 16) return std::nullopt;
+    const uint32_t size = be32(body, i);
+    if (size < 16 || size > body.size() - i || body.substr(i + 4, 4) != "data") return std::nullopt;
+    out.push_back(Mp4Data{be32(body, i + 8), body.substr(i + 16, size - 16)});
+    i += size;
+  }
+  return out;
+}
+
+std::optional<std::pair<std::string_view, std::string_view>> mp4_freeform_name(std::string_view body) {
+  std::string_view parts[2];
+  size_t i = 0;
+  for (int n = 0; n < 2; ++n) {
+    if (body.size() - i < 12) return std::nullopt;
+    const uint32_t size = be32(body, i);
+    if (size < 12 || size > body.size() - i || body.substr(i + 4, 4) != (n == 0 ? "mean" : "name")) return std::nullopt;
+    parts[n] = body.substr(i + 12, size - 12);
+    i += size;
+  }
+  return std::pair{parts[0], parts[1]};
 }
 
 int64_t track_duration_ms(const Mp4Structure& mp4, const Mp4Track& track) {

@@ -1,30 +1,24 @@
 #include "podsmith/probe_report.h"
 
 #include <cstdio>
-#include <nlohmann/json.hpp>
 
+#include "json_writer.h"
 #include "podsmith/text.h"
 
 namespace podsmith {
 namespace {
 
-using nlohmann::ordered_json;
-
 // Display width of a line is not worth measuring exactly; cut by characters.
 constexpr size_t kTextValueBytes = 100;
 
-ordered_json artwork_json(const Artwork& a) {
-  return ordered_json{{"mime_type", a.mime_type}, {"width", a.width}, {"height", a.height},
-                      {"size_bytes", a.size_bytes}, {"kind", a.kind}};
-}
-
-ordered_json tags_json(const Tags& t) {
-  ordered_json j = ordered_json::object();
+// Absent tags (empty strings, zero numbers) are left out.
+void write_tags(JsonWriter& j, const Tags& t) {
+  j.begin_object();
   const auto put = [&](const char* key, const std::string& value) {
-    if (!value.empty()) j[key] = value;
+    if (!value.empty()) j.key(key).value(value);
   };
   const auto put_number = [&](const char* key, int value) {
-    if (value > 0) j[key] = value;
+    if (value > 0) j.key(key).value(value);
   };
   put("title", t.title);
   put("artist", t.artist);
@@ -40,7 +34,7 @@ ordered_json tags_json(const Tags& t) {
   put("subtitle", t.subtitle);
   put("description", t.description);
   put("podcast_url", t.podcast_url);
-  return j;
+  j.end_object();
 }
 
 // One line, at most kTextValueBytes, for a terminal.
@@ -99,38 +93,58 @@ std::string format_clock(int64_t ms) {
 }
 
 std::string probe_json(const Result<MediaInfo>& result, const std::string& path) {
-  ordered_json j;
-  j["path"] = clean_text(path);
+  std::string out;
+  out.reserve(1024);
+  JsonWriter j(&out, 2);
+  j.begin_object();
+  if (is_clean_text(path)) {
+    j.key("path").value(path);
+  } else {
+    j.key("path").value(clean_text(path));
+  }
   if (!result) {
-    j["error"] = result.error().message;
-    j["error_code"] = error_code_name(result.error().code);
-    return j.dump(2);
+    j.key("error").value(result.error().message);
+    j.key("error_code").value(error_code_name(result.error().code));
+    j.end_object();
+    return out;
   }
   const MediaInfo& m = *result;
-  j["container"] = m.container;
-  j["codec"] = m.codec;
-  if (m.has_video) j["video_codec"] = m.video_codec;
-  j["has_video"] = m.has_video;
-  j["mime_type"] = m.mime_type;
-  j["duration_ms"] = m.duration_ms;
-  j["duration_source"] = m.duration_source;
-  j["bitrate_kbps"] = m.bitrate_kbps;
-  j["sample_rate_hz"] = m.sample_rate_hz;
-  j["channels"] = m.channels;
-  j["size_bytes"] = m.size_bytes;
-  j["tags"] = tags_json(m.tags);
-  j["artwork"] = ordered_json::array();
-  for (const Artwork& a : m.artwork) j["artwork"].push_back(artwork_json(a));
-  j["chapters"] = ordered_json::array();
+  j.key("container").value(m.container);
+  j.key("codec").value(m.codec);
+  if (m.has_video) j.key("video_codec").value(m.video_codec);
+  j.key("has_video").value(m.has_video);
+  j.key("mime_type").value(m.mime_type);
+  j.key("duration_ms").value(m.duration_ms);
+  j.key("duration_source").value(m.duration_source);
+  j.key("bitrate_kbps").value(m.bitrate_kbps);
+  j.key("sample_rate_hz").value(m.sample_rate_hz);
+  j.key("channels").value(m.channels);
+  j.key("size_bytes").value(m.size_bytes);
+  j.key("tags");
+  write_tags(j, m.tags);
+  j.key("artwork").begin_array();
+  for (const Artwork& a : m.artwork) write_artwork_json(j, a);
+  j.end_array();
+  j.key("chapters").begin_array();
   for (const Chapter& c : m.chapters) {
-    ordered_json cj{{"start_ms", c.start_ms}, {"end_ms", c.end_ms}, {"title", c.title}};
-    if (!c.id.empty()) cj["id"] = c.id;
-    if (!c.url.empty()) cj["url"] = c.url;
-    if (c.image) cj["image"] = artwork_json(*c.image);
-    j["chapters"].push_back(std::move(cj));
+    j.begin_object();
+    j.key("start_ms").value(c.start_ms);
+    j.key("end_ms").value(c.end_ms);
+    j.key("title").value(c.title);
+    if (!c.id.empty()) j.key("id").value(c.id);
+    if (!c.url.empty()) j.key("url").value(c.url);
+    if (c.image) {
+      j.key("image");
+      write_artwork_json(j, *c.image);
+    }
+    j.end_object();
   }
-  j["warnings"] = m.warnings;
-  return j.dump(2);
+  j.end_array();
+  j.key("warnings").begin_array();
+  for (const std::string& w : m.warnings) j.value(w);
+  j.end_array();
+  j.end_object();
+  return out;
 }
 
 std::string probe_text(const Result<MediaInfo>& result, const std::string& path) {

@@ -182,3 +182,31 @@ TEST_CASE("a media URL without its length and type is an error") {
   REQUIRE_FALSE(report.errors.empty());
   CHECK(first_error(report).rfind("media/old.md:4:9: a media URL needs its MIME type", 0) == 0);
 }
+
+TEST_CASE("build writes every extracted cover and a stamp that lets the next build be skipped") {
+  // Outputs are written several at a time; the stamp is the listing read before
+  // the build with the written outputs stat()ed again, which must equal what the
+  // next build lists.
+  TempDir dir;
+  podsmith::test::make_tiny_workspace(dir.path());
+  for (int i = 0; i < 6; ++i) {
+    const std::string name = "media/flac" + std::to_string(i);
+    fs::copy_file(podsmith::test::source_path("tests/fixtures/media/flac.flac"), dir.path() / (name + ".flac"));
+    write(dir.path() / (name + ".md"), sidecar("6c1f5b0e-8a43-4f7d-9e2b-3d5c7a9e1f1" + std::to_string(i)));
+  }
+  const auto first = build_workspace(dir.path().string());
+  REQUIRE(first.errors.empty());
+  CHECK(first.outputs.size() == 7);  // six covers, then the feed
+  CHECK(first.outputs.back().path == "feeds/show.xml");
+  for (int i = 0; i < 6; ++i)
+    CHECK(fs::file_size(dir.path() / ("feeds/show/art/flac" + std::to_string(i) + ".png")) > 0);
+  CHECK(build_workspace(dir.path().string()).up_to_date);
+
+  // An output changed by hand: the next build writes it again.
+  write(dir.path() / "feeds/show/art/flac3.png", "not a png");
+  const auto again = build_workspace(dir.path().string());
+  REQUIRE(again.errors.empty());
+  CHECK_FALSE(again.up_to_date);
+  CHECK(read_file((dir.path() / "feeds/show/art/flac3.png").string()).rfind("\x89PNG", 0) == 0);
+  CHECK(build_workspace(dir.path().string()).up_to_date);
+}

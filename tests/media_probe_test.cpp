@@ -8,8 +8,11 @@
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
+#include <iterator>
+#include <random>
 
 #include "media_sniff.h"
+#include "podsmith/probe_cache.h"
 #include "podsmith/text.h"
 #include "test_support.h"
 
@@ -308,4 +311,240 @@ TEST_CASE("probe orders ID3 chapters by start time when there is no table of con
   CHECK(info->chapters[0].title == "First");
   CHECK(info->chapters[1].title == "Second");
   CHECK(info->chapters[1].end_ms == 3000);
+}
+
+// --- podsmith's own readers against TagLib and libmpg123 -----------------------
+// probe() reads plain files itself (ProbeOptions::plain_readers); these cases
+// read each file both ways and require the same MediaInfo, field for field, the
+// same errors and the same cover art. Files the own readers leave to TagLib pass
+// trivially: the point is that none is read differently.
+
+namespace {
+
+void check_readers_agree(const std::string& path) {
+  CAPTURE(path);
+  podsmith::ProbeOptions taglib_only;
+  taglib_only.plain_readers = false;
+  const auto plain = probe(path);
+  const auto reference = probe(path, taglib_only);
+  REQUIRE(plain.has_value() == reference.has_value());
+  if (!plain) {
+    CHECK(plain.error().message == reference.error().message);
+    return;
+  }
+  CHECK(podsmith::media_info_to_json(*plain) == podsmith::media_info_to_json(*reference));
+  const auto art = podsmith::read_cover_art(path);
+  const auto art_reference = podsmith::read_cover_art(path, taglib_only);
+  REQUIRE(art.has_value() == art_reference.has_value());
+  if (!art) return;
+  REQUIRE(art->has_value() == art_reference->has_value());
+  if (*art) {
+    CHECK((*art)->mime_type == (*art_reference)->mime_type);
+    CHECK((*art)->bytes == (*art_reference)->bytes);
+  }
+}
+
+std::string syncsafe(size_t n) {
+  std::string b(4, '\0');
+  for (int i = 3; i >= 0; --i, n >>= 7) b[static_cast<size_t>(i)] = static_cast<char>(n & 0x7F);
+  return b;
+}
+
+std::string big_endian(size_t n) {
+  std::string b(4, '\0');
+  for (int i = 3; i >= 0; --i, n >>= 8) b[static_cast<size_t>(i)] = static_cast<char>(n & 0xFF);
+  return b;
+}
+
+// An ID3v2.3 or v2.4 tag of `frames` (id, body) with `padding` zero bytes.
+std::string id3_tag(int version, const std::vector<std::pair<std::string, std::string>>& frames, size_t padding = 0) {
+  std::string body;
+  for (const auto& [id, data] : frames)
+    body += id + (version == 4 ? syncsafe(data.size()) : big_endian(data.size())) + std::string(2, '\0') + data;
+  body += std::string(padding, '\0');
+  return "ID3" + std::string(1, static_cast<char>(version)) + std::string(2, '\0') + syncsafe(body.size()) + body;
+}
+
+// cbr.mp3's audio after `tag`.
+std::string with_cbr_audio(const std::string& tag) {
+  const std::string audio = podsmith::test::read_file(source_path("tests/fixtures/media/cbr.mp3"));
+  return tag + audio.substr(static_cast<size_t>(podsmith::id3v2_tag_size(audio)));
+}
+
+// A text frame body: encoding byte, then the values in that encoding, NUL-separated.
+std::string text_body(int encoding, const std::vector<std::u16string>& values) {
+  std::string out(1, static_cast<char>(encoding));
+  for (size_t i = 0; i < values.size(); ++i) {
+    const std::u16string& v = values[i];
+    if (encoding == 0) {
+      if (i > 0) out += '\0';
+      for (char16_t c : v) out += static_cast<char>(c & 0xFF);
+    } else if (encoding == 3) {
+      if (i > 0) out += '\0';
+      for (char16_t c : v) {  // BMP only, no surrogates in these tests
+        if (c < 0x80) {
+          out += static_cast<char>(c);
+        } else if (c < 0x800) {
+          out += static_cast<char>(0xC0 | (c >> 6));
+          out += static_cast<char>(0x80 | (c & 0x3F));
+        } else {
+          out += static_cast<char>(0xE0 | (c >> 12));
+          out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+          out += static_cast<char>(0x80 | (c & 0x3F));
+        }
+      }
+    } else {
+      if (i > 0) out += std::string(2, '\0');
+      const bool little = encoding == 1;
+      if (encoding == 1) out += "\xFF\xFE";
+      for (char16_t c : v) {
+        const char hi = static_cast<char>(c >> 8), lo = static_cast<char>(c & 0xFF);
+        out += little ? std::string{lo, hi} : std::string{hi, lo};
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("probe's own readers give what TagLib and libmpg123 give on every fixture and example episode") {
+  size_t files = 0;
+  for (const char* dir : {"tests/fixtures/media", "media"}) {
+    for (const auto& entry : std::filesystem::directory_iterator(source_path(dir))) {
+      const std::string ext = entry.path().extension().string();
+      if (!entry.is_regular_file() || ext == ".tsv" || ext == ".md" || ext == ".vtt") continue;
+      check_readers_agree(entry.path().string());
+      ++files;
+    }
+  }
+  CHECK(files >= 25);
+}
+
+TEST_CASE("probe's own readers agree with TagLib on damaged copies of the fixtures") {
+  // Cut short and with bytes changed in the headers: whatever each way makes of
+  // it, the two must make the same.
+  podsmith::test::TempDir dir;
+  std::mt19937 random(20240501);
+  for (const char* name : {"cbr.mp3", "vbr-xing.mp3", "vbr-noxing.mp3", "aac.m4a", "alac.m4a", "m4b.m4b", "video.mp4",
+                           "vorbis.ogg", "opus.opus", "flac.flac", "wav.wav"}) {
+    const std::string bytes = podsmith::test::read_file(source_path(std::string("tests/fixtures/media/") + name));
+    for (int n = 0; n < 12; ++n) {
+      std::string copy = bytes;
+      if (n % 3 == 0) {
+        copy.resize(std::uniform_int_distribution<size_t>(copy.size() / 8, copy.size() - 1)(random));
+      } else {
+        const size_t head = std::min<size_t>(copy.size(), n % 3 == 1 ? 512 : 8192);
+        for (int k = 0; k < 1 + n % 4; ++k)
+          copy[std::uniform_int_distribution<size_t>(0, head - 1)(random)] = static_cast<char>(random() & 0xFF);
+      }
+      check_readers_agree(dir.write(std::to_string(n) + "-" + name, copy));
+    }
+  }
+}
+
+TEST_CASE("probe's own ID3v2 reader agrees with TagLib on the frames podcasts carry") {
+  podsmith::test::TempDir dir;
+  const std::string jpeg = podsmith::test::read_file(source_path("media/artwork/channel8.jpg"));
+  struct Case {
+    const char* what;
+    int version;
+    std::vector<std::pair<std::string, std::string>> frames;
+  };
+  const std::string long_text(300, 'x');  // a frame over 127 bytes (TagLib's iTunes size check)
+  const Case cases[] = {
+      {"UTF-8 text frames", 4,
+       {{"TIT2", text_body(3, {u"Épisode 1"})}, {"TPE1", text_body(3, {u"Zoë"})}, {"TALB", text_body(3, {u"Show"})},
+        {"TPE2", text_body(3, {u"Host"})}, {"TCON", text_body(3, {u"Podcast"})}, {"TDRC", text_body(3, {u"2024-05-01T10:00"})},
+        {"TRCK", text_body(3, {u"3/10"})}, {"TPOS", text_body(3, {u"1/2"})}, {"TIT3", text_body(3, {u"Sub"})},
+        {"TDES", text_body(3, {u"Long description"})}}},
+      {"Latin-1, UTF-16 and UTF-16BE", 3,
+       {{"TIT2", text_body(0, {u"Caf\u00e9"})}, {"TPE1", text_body(1, {u"\u6771\u4eac"})}, {"TALB", text_body(2, {u"Alb"})}}},
+      {"several values, empty ones and trailing NULs", 4,
+       {{"TIT2", text_body(3, {u"", u"Second", u"Third"}) + std::string(3, '\0')}, {"TPE1", text_body(1, {u"A", u"B"})},
+        {"TALB", std::string(1, '\3')}, {"TCOM", text_body(3, {u"13"})}}},
+      {"a v2.3 year", 3, {{"TIT2", text_body(1, {u"T"})}, {"TYER", text_body(0, {u"2021"})}}},
+      {"v2.3 day and year: left to TagLib", 3, {{"TYER", text_body(0, {u"2021"})}, {"TDAT", text_body(0, {u"0105"})}}},
+      {"comments with and without a description", 4,
+       {{"COMM", std::string("\3eng") + std::string(1, '\0') + "first"},
+        {"COMM", std::string("\1eng\xFF\xFE", 6) + std::string(2, '\0') + text_body(1, {u"second"}).substr(1)},
+        {"COMM", std::string("\3engiTunNORM") + std::string(1, '\0') + " 0000"},
+        {"COMM", std::string("\3engCOMMENT") + std::string(1, '\0') + "upper"}}},
+      {"a comment without text", 4, {{"TIT2", text_body(3, {u"T"})}, {"COMM", std::string("\3eng", 4)}}},
+      {"pictures", 4,
+       {{"TIT2", text_body(3, {u"T"})},
+        {"APIC", std::string("\0image/jpeg\0\3", 13) + std::string(1, '\0') + jpeg},
+        {"APIC", std::string("\1image/jpeg\0\4", 13) + std::string("\xFF\xFE" "d\0\0\0", 6) + "notanimage"},
+        {"APIC", std::string("\3\0\x12" "desc", 7) + std::string(1, '\0') + "data"}}},
+      {"a frame over 127 bytes, then padding", 4, {{"TIT2", text_body(3, {u"T"})}, {"TDES", "\3" + long_text}}},
+      {"WFED as a URL and as text", 4, {{"WFED", "https://example.org/a.xml"}, {"WFED", "\3https://b"}}},
+      {"UTF-16 WFED", 3, {{"WFED", text_body(1, {u"http://c"})}}},
+      {"TXXX frames", 4,
+       {{"TXXX", std::string("\3major_brand") + std::string(1, '\0') + "M4A "}, {"TIT2", text_body(3, {u"T"})}}},
+      {"TXXX naming a property read: left to TagLib", 4,
+       {{"TXXX", std::string("\3DESCRIPTION") + std::string(1, '\0') + "d"}}},
+      {"numeric genres: left to TagLib", 3, {{"TCON", text_body(0, {u"(186)"})}}},
+      {"other frames", 4,
+       {{"PRIV", std::string("owner\0data", 10)}, {"TSSE", text_body(0, {u"LAME"})},
+        {"WXXX", std::string("\3\0https://x", 11)}, {"USLT", std::string("\3eng\0la", 7)}}},
+      {"invalid UTF-8: left to TagLib", 4, {{"TIT2", "\3\xFF\xFE\xC3"}}},
+      {"a tag that holds nothing the probe reads", 4, {{"TSSE", text_body(3, {u"x"})}}},
+      {"an empty tag", 4, {}},
+  };
+  int n = 0;
+  for (const Case& c : cases) {
+    CAPTURE(c.what);
+    for (const size_t padding : {size_t{0}, size_t{64}}) {
+      check_readers_agree(dir.write(std::to_string(n++) + ".mp3", with_cbr_audio(id3_tag(c.version, c.frames, padding))));
+    }
+  }
+}
+
+TEST_CASE("probe's own ID3v2 reader agrees with TagLib on random tags") {
+  // Frames drawn at random from those above, in random encodings and orders.
+  podsmith::test::TempDir dir;
+  std::mt19937 random(7);
+  const std::string jpeg = podsmith::test::read_file(source_path("media/artwork/channel8.jpg"));
+  const std::vector<std::u16string> texts = {u"Episode", u"", u"Zo\u00eb \u6771\u4eac", u"a < b", u"13",
+                                             u"(13)Pop", u"2024-05-01T10:00", u"3/10", u" padded "};
+  const char* ids[] = {"TIT2", "TPE1", "TALB", "TPE2", "TCON", "TDRC", "TIT3", "TRCK", "TPOS", "TDES", "TSSE", "TCOM"};
+  const auto pick = [&](size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(random); };
+  for (int n = 0; n < 300; ++n) {
+    std::vector<std::pair<std::string, std::string>> frames;
+    const size_t count = pick(8);
+    for (size_t k = 0; k < count; ++k) {
+      const int encoding = static_cast<int>(pick(4));
+      std::vector<std::u16string> values = {texts[pick(texts.size())]};
+      if (pick(4) == 0) values.push_back(texts[pick(texts.size())]);
+      if (encoding == 0)
+        for (auto& v : values)
+          for (auto& c : v)
+            if (c > 0xFF) c = u'?';
+      switch (pick(14)) {
+        case 0: {  // a comment: description and text in the frame's encoding
+          const std::string description = text_body(encoding, {pick(2) ? u"" : u"desc"});
+          const std::string text = text_body(encoding, {values[0]});
+          const std::string nul(encoding == 1 || encoding == 2 ? 2 : 1, '\0');
+          frames.emplace_back("COMM", std::string(1, static_cast<char>(encoding)) + "eng" + description.substr(1) + nul +
+                                          text.substr(1));
+          break;
+        }
+        case 1: frames.emplace_back("WFED", pick(2) ? text_body(encoding, values) : "https://example.org/f"); break;
+        case 2: frames.emplace_back("TXXX", std::string("\3") + (pick(2) ? "Foo" : "SUBTITLE") + std::string(1, '\0') + "v"); break;
+        case 3: {
+          const std::string data = pick(2) ? jpeg : std::string("not an image");
+          frames.emplace_back("APIC", std::string("\0image/jpeg", 11) + std::string(1, '\0') +
+                                          std::string(1, static_cast<char>(pick(5))) + "d" + std::string(1, '\0') + data);
+          break;
+        }
+        case 4: frames.emplace_back("TDES", text_body(encoding, {std::u16string(200 + pick(100), u'x')})); break;
+        case 5: frames.emplace_back("PRIV", std::string("owner\0", 6) + std::string(pick(300), 'p')); break;
+        default: frames.emplace_back(ids[pick(std::size(ids))], text_body(encoding, values));
+      }
+    }
+    const int version = pick(2) ? 4 : 3;
+    std::string file = with_cbr_audio(id3_tag(version, frames, pick(3) * 100));
+    if (pick(4) == 0) file += "TAG" + std::string(30, 'v') + std::string(95, '\0');  // an ID3v1 tag
+    check_readers_agree(dir.write(std::to_string(n) + ".mp3", file));
+  }
 }

@@ -33,7 +33,7 @@ class ProbeCache {
   struct Entry {
     int64_t size_bytes = 0;
     int64_t mtime_ns = 0;
-    std::string info_json;  // MediaInfo as JSON, parsed on use
+    MediaInfo info;
     mutable bool used = false;  // looked up since load
   };
   std::map<std::string, Entry> entries_;

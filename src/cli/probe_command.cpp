@@ -24,6 +24,11 @@ int run_probe(const ProbeCommandOptions& opt) {
   Progress progress("probing", opt.files.size(), !stdout_is_terminal() && opt.files.size() > 1);
   bool failed = false;
   bool warned = false;
+  // Into a file or a pipe, results are written in 64 KiB pieces rather than
+  // stdio's 4 KiB: one write() for every hundred files instead of every eight.
+  // (A terminal still gets each result as it comes.)
+  static char out_buffer[64 << 10];
+  if (!stdout_is_terminal()) std::setvbuf(stdout, out_buffer, _IOFBF, sizeof out_buffer);
   if (opt.json) std::fputs("[", stdout);
   probe_each(
       opt.files,
