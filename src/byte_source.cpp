@@ -62,7 +62,7 @@ void ByteSource::fill(Window& w, int64_t offset, size_t n, bool forward) {
 }
 
 size_t ByteSource::read_at(int64_t offset, char* out, size_t n) {
-  if (offset < 0 || offset >= size_) return 0;
+  if (offset < 0 || offset >= size_ || n == 0) return 0;  // (TagLib asks for 0 bytes into no buffer)
   n = static_cast<size_t>(std::min<int64_t>(static_cast<int64_t>(n), size_ - offset));
   if (n >= kWindowBytes) return pread_all(fd_, out, n, offset);
   const std::string_view bytes = view(offset, n);

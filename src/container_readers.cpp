@@ -220,19 +220,24 @@ std::optional<PlainOgg> read_plain_ogg(ByteSource& source) {
   out.ident = std::move(packets[0]);
   out.comment = std::move(packets[1]);
 
-  // The last page is where the last "OggS" in the file is: near the end, as a
-  // page is at most 65,307 bytes.
+  // The last page is where TagLib's File::rfind() finds the last "OggS": it reads
+  // 1 KiB buffers back from the end and misses one that straddles two buffers.
+  // Within 64 KiB of the end (a page is at most 65,307 bytes), else TagLib's.
   int64_t last = -1;
-  for (const int64_t bytes : {int64_t{4} << 10, int64_t{64} << 10}) {
-    const int64_t tail = std::min<int64_t>(source.size(), bytes);
-    const std::string_view end = source.view(source.size() - tail, static_cast<size_t>(tail));
-    if (end.size() != static_cast<size_t>(tail)) return std::nullopt;
-    const size_t at = end.rfind("OggS");
-    if (at != std::string_view::npos) {
-      last = source.size() - tail + static_cast<int64_t>(at);
-      break;
+  int64_t buffer_length = 1024;
+  int64_t buffer_offset = source.size() + 4;
+  for (int n = 0; n < 64 && last < 0 && buffer_length > 0; ++n) {
+    if (buffer_offset > buffer_length) {
+      buffer_offset -= buffer_length;
+    } else {
+      buffer_length = buffer_offset;
+      buffer_offset = 0;
     }
-    if (tail == source.size()) break;
+    const size_t wanted = static_cast<size_t>(std::min(buffer_length, source.size() - buffer_offset));
+    const std::string_view buffer = source.view(buffer_offset, wanted);
+    if (buffer.size() != wanted) return std::nullopt;
+    if (const size_t at = buffer.rfind("OggS"); at != std::string_view::npos) last = buffer_offset + static_cast<int64_t>(at);
+    if (buffer_offset == 0) break;
   }
   if (last < 0) return std::nullopt;
   auto page = read_ogg_page(source, last);

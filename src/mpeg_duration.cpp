@@ -157,9 +157,11 @@ std::optional<MpegFirstFrame> read_plain_first_frame(ByteSource& source, int64_t
   first.header = *header;
   const int64_t next_offset = offset + header->length_bytes;
   if (next_offset + 4 > source.size()) return std::nullopt;
+  // TagLib takes the frame as the first when the next matches it under
+  // kTagLibNextFrameMask; libmpg123 wants more of it (kSameStreamMask, which
+  // holds those bits too).
   auto next = parse_mpeg_frame_header(source.view(next_offset, 4));
-  if (!next || (next->bits & kTagLibNextFrameMask) != (header->bits & kTagLibNextFrameMask) ||
-      next->mono != header->mono)
+  if (!next || (next->bits & kSameStreamMask) != (header->bits & kSameStreamMask) || next->mono != header->mono)
     return std::nullopt;
   first.next = *next;
 
@@ -209,6 +211,15 @@ std::optional<MpegDuration> plain_mpeg_duration(ByteSource& source, const MpegFi
   MpegDuration out;
   if (first.has_xing) {
     if (!trust_header) return std::nullopt;
+    // libmpg123 fails on a stream whose first two audio frames are not whole, and
+    // resyncs elsewhere when the second does not match: those it decides.
+    const int64_t audio_start = first.offset + first.header.length_bytes;
+    const int64_t second = audio_start + first.next.length_bytes;
+    if (second + 4 > audio_end) return std::nullopt;
+    const auto after = parse_mpeg_frame_header(source.view(second, 4));
+    if (!after || (after->bits & kSameStreamMask) != (first.header.bits & kSameStreamMask) ||
+        after->mono != first.header.mono || second + after->length_bytes > audio_end)
+      return std::nullopt;
     // libmpg123's gapless arithmetic (frame_gapless_init, sample_adjust): the
     // decoder delay goes onto both ends of the encoder's delay and padding.
     const int64_t spf = first.header.samples_per_frame;

@@ -75,9 +75,11 @@ std::optional<MpegFirstFrame> read_plain_first_frame(ByteSource& source, int64_t
 
 /// What measure_mpeg_duration() gives for the stream that starts with `first` and
 /// ends at `audio_end` (before an ID3v1 tag), without libmpg123: from the
-/// Xing/Info header when `trust_header`, else by walking the frame headers.
-/// nullopt when libmpg123 must decide: a header not trusted, frames that are not
-/// back to back to exactly `audio_end` or that change layer, rate or channels.
+/// Xing/Info header when `trust_header` (the first two audio frames must be whole
+/// and matching, or libmpg123 fails or resyncs), else by walking the frame
+/// headers. nullopt when libmpg123 must decide: a header not trusted, a damaged
+/// start, frames that are not back to back to exactly `audio_end` or that change
+/// layer, rate or channels.
 std::optional<MpegDuration> plain_mpeg_duration(ByteSource& source, const MpegFirstFrame& first, int64_t audio_end,
                                                 bool trust_header);
 

@@ -167,6 +167,13 @@ TEST_CASE("plain_mpeg_duration leaves to libmpg123 the streams it cannot be sure
   std::string cut = audio.substr(0, audio.size() - 7);
   std::string info_not_where_libmpg123_looks = info_frame(s, InfoFrame{}, 30, static_cast<uint32_t>(audio.size()));
   info_not_where_libmpg123_looks[6] = 1;  // side information that is not zero
+  // libmpg123 fails when the first two audio frames after an Info frame are not
+  // whole, and resyncs elsewhere when the second does not match the first.
+  const std::string info = info_frame(s, InfoFrame{}, 30, static_cast<uint32_t>(audio.size()));
+  const size_t first_audio = frame_length(audio.substr(0, 4));
+  const size_t second_audio = frame_length(audio.substr(first_audio, 4));
+  std::string second_damaged = info + audio;
+  second_damaged[info.size() + first_audio + 1] = 0;
   const Case cases[] = {
       {"junk between frames", junk_inside},
       {"another sample rate part way", rate_change},
@@ -174,6 +181,9 @@ TEST_CASE("plain_mpeg_duration leaves to libmpg123 the streams it cannot be sure
       {"a VBRI header", frame(s, 10).replace(36, 4, "VBRI") + audio},
       {"an Info header libmpg123 does not see", info_not_where_libmpg123_looks + audio},
       {"trailing junk", audio + "xyz"},
+      {"an Info frame and one audio frame", info + audio.substr(0, first_audio)},
+      {"an Info frame and a second audio frame cut short", info + audio.substr(0, first_audio + second_audio - 1)},
+      {"an Info frame and a damaged second audio frame", second_damaged},
   };
   int n = 0;
   for (const Case& c : cases) {
