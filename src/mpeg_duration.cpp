@@ -49,8 +49,6 @@ constexpr int64_t kGaplessDelay = 529;
 // The header bits libmpg123 requires to stay the same within one stream (sync,
 // version, layer, sample rate, private bit), and the channel mode.
 constexpr uint32_t kSameStreamMask = 0xFFFE0D00;
-// What TagLib compares between a frame and the next to accept the first one.
-constexpr uint32_t kTagLibNextFrameMask = 0xFFFE0C00;
 
 constexpr std::array<std::array<int, 16>, 6> kBitratesKbps = {{
     {0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448, 0},  // MPEG-1 Layer I
@@ -157,9 +155,8 @@ std::optional<MpegFirstFrame> read_plain_first_frame(ByteSource& source, int64_t
   first.header = *header;
   const int64_t next_offset = offset + header->length_bytes;
   if (next_offset + 4 > source.size()) return std::nullopt;
-  // TagLib takes the frame as the first when the next matches it under
-  // kTagLibNextFrameMask; libmpg123 wants more of it (kSameStreamMask, which
-  // holds those bits too).
+  // TagLib takes the frame as the first when the next matches it in the bits
+  // 0xFFFE0C00; libmpg123 wants kSameStreamMask's, which hold those too.
   auto next = parse_mpeg_frame_header(source.view(next_offset, 4));
   if (!next || (next->bits & kSameStreamMask) != (header->bits & kSameStreamMask) || next->mono != header->mono)
     return std::nullopt;
