@@ -24,6 +24,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -217,12 +218,18 @@ Rule rule_for(std::string_view name) {
   return it == rules.end() ? Rule{} : it->second;
 }
 
+// The value of attribute `name` (lowercase, as the HTML parser stores names), as
+// xmlGetProp would give it but without its copy: the parser has already decoded
+// character references into the value's text nodes.
 std::string attribute(xmlNode* element, const char* name) {
-  xmlChar* value = xmlGetProp(element, reinterpret_cast<const xmlChar*>(name));
-  if (value == nullptr) return {};
-  std::string out = clean_text(reinterpret_cast<const char*>(value));
-  xmlFree(value);
-  return out;
+  for (const xmlAttr* a = element->properties; a != nullptr; a = a->next) {
+    if (a->name == nullptr || std::strcmp(reinterpret_cast<const char*>(a->name), name) != 0) continue;
+    std::string value;
+    for (const xmlNode* t = a->children; t != nullptr; t = t->next)
+      if (t->content != nullptr) value += reinterpret_cast<const char*>(t->content);
+    return clean_text(value);
+  }
+  return {};
 }
 
 std::string collapse_spaces(std::string_view in) {
