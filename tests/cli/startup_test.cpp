@@ -1,0 +1,53 @@
+// podsmith loads libcurl, libcrypto and libxml2 only when a command first calls them
+// (src/lazy_library.h). Asked with the dynamic loader's own trace (LD_DEBUG=libs,
+// on stderr), not with a timing: which libraries each run initialised.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <string>
+
+#include "test_support.h"
+
+using podsmith::test::run_podsmith;
+using podsmith::test::RunOptions;
+using podsmith::test::source_path;
+using podsmith::test::TempDir;
+namespace fs = std::filesystem;
+
+namespace {
+
+bool loaded(const std::string& trace, const std::string& soname) {
+  return trace.find("calling init: ") != std::string::npos &&
+         trace.find("/" + soname + "\n") != std::string::npos;
+}
+
+}  // namespace
+
+TEST_CASE("probe and a no-change build start without libcurl, libcrypto and libxml2") {
+  RunOptions traced;
+  traced.env = {"LD_DEBUG=libs"};
+  const auto probe = run_podsmith({"probe", "media/2006-01-mvp-award-beginnings.mp3"}, traced);
+  CHECK(probe.exit_code == 0);
+  CHECK(loaded(probe.err, "libtag.so.1"));  // the trace is there: TagLib is linked
+  CHECK_FALSE(loaded(probe.err, "libcurl.so.4"));
+  CHECK_FALSE(loaded(probe.err, "libcrypto.so.3"));
+  CHECK_FALSE(loaded(probe.err, "libxml2.so.2"));
+
+  TempDir dir;
+  fs::create_directories(dir.path() / "feeds");
+  fs::copy_file(source_path("feeds/channel8.toml"), dir.path() / "feeds/channel8.toml");
+  podsmith::test::copy_tree(source_path("media"), (dir.path() / "media").string());
+  traced.cwd = dir.path().string();
+  // The first build renders show notes (libxml2's HTML parser) and names the feed
+  // with a UUIDv5 (SHA-1 from libcrypto): both load on demand.
+  const auto cold = run_podsmith({"build"}, traced);
+  REQUIRE(cold.exit_code == 0);
+  CHECK(loaded(cold.err, "libxml2.so.2"));
+  CHECK(loaded(cold.err, "libcrypto.so.3"));
+  CHECK_FALSE(loaded(cold.err, "libcurl.so.4"));
+  const auto again = run_podsmith({"build"}, traced);
+  REQUIRE(again.exit_code == 0);
+  CHECK(again.out.find("up to date") != std::string::npos);
+  CHECK_FALSE(loaded(again.err, "libxml2.so.2"));
+  CHECK_FALSE(loaded(again.err, "libcrypto.so.3"));
+  CHECK_FALSE(loaded(again.err, "libcurl.so.4"));
+}
