@@ -95,6 +95,9 @@ struct Transfer {
   size_t index = 0;             // position in the caller's list, for upload_progress
 
   std::FILE* upload = nullptr;  // request->body_file, open during an attempt
+  int64_t upload_offset = 0;    // where in it the body begins
+  int64_t upload_length = 0;    // and how many bytes it has
+  int64_t upload_left = 0;      // of those, not yet handed to libcurl
   std::string start_error;      // why the attempt could not start
 
   CURL* easy = nullptr;
@@ -304,16 +307,29 @@ size_t on_body(char* data, size_t size, size_t count, void* user) {
   return length;
 }
 
+// Reads the body's range of the file, and nothing past it.
 size_t on_read(char* buffer, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
-  const size_t n = std::fread(buffer, 1, size * count, t->upload);
-  return n == 0 && std::ferror(t->upload) ? CURL_READFUNC_ABORT : n;
+  const size_t wanted = std::min(size * count, static_cast<size_t>(std::max<int64_t>(t->upload_left, 0)));
+  if (wanted == 0) return 0;
+  const size_t n = std::fread(buffer, 1, wanted, t->upload);
+  if (n == 0 && std::ferror(t->upload)) return CURL_READFUNC_ABORT;
+  t->upload_left -= static_cast<int64_t>(n);
+  return n;
 }
 
-// curl rewinds the body when it must send it again (authentication, a redirect).
+// curl rewinds the body when it must send it again (authentication, a redirect);
+// offsets are within the body, which may begin inside the file.
 int on_seek(void* user, curl_off_t offset, int origin) {
   auto* t = static_cast<Transfer*>(user);
-  return fseeko(t->upload, static_cast<off_t>(offset), origin) == 0 ? CURL_SEEKFUNC_OK : CURL_SEEKFUNC_FAIL;
+  const int64_t done = t->upload_length - t->upload_left;
+  const int64_t target = origin == SEEK_SET   ? static_cast<int64_t>(offset)
+                         : origin == SEEK_CUR ? done + static_cast<int64_t>(offset)
+                                              : t->upload_length + static_cast<int64_t>(offset);
+  if (target < 0 || target > t->upload_length) return CURL_SEEKFUNC_FAIL;
+  if (fseeko(t->upload, static_cast<off_t>(t->upload_offset + target), SEEK_SET) != 0) return CURL_SEEKFUNC_FAIL;
+  t->upload_left = t->upload_length - target;
+  return CURL_SEEKFUNC_OK;
 }
 
 int on_progress(void* user, curl_off_t dl_total, curl_off_t dl_now, curl_off_t ul_total, curl_off_t ul_now) {
@@ -415,7 +431,22 @@ bool start_attempt(Transfer& t) {
                       (t.upload ? std::string("not a regular file") : std::string(std::strerror(errno)));
       return false;
     }
-    upload_size = static_cast<curl_off_t>(st.st_size);
+    const int64_t file_size = static_cast<int64_t>(st.st_size);
+    t.upload_offset = r.body_file_offset;
+    t.upload_length = r.body_file_length < 0 ? file_size - r.body_file_offset : r.body_file_length;
+    if (t.upload_offset < 0 || t.upload_length < 0 || t.upload_offset > file_size ||
+        t.upload_length > file_size - t.upload_offset) {
+      t.start_error = "cannot read bytes " + std::to_string(t.upload_offset) + " to " +
+                      std::to_string(t.upload_offset + t.upload_length) + " of " + r.body_file + ": it has " +
+                      std::to_string(file_size);
+      return false;
+    }
+    if (t.upload_offset > 0 && fseeko(t.upload, static_cast<off_t>(t.upload_offset), SEEK_SET) != 0) {
+      t.start_error = "cannot read " + r.body_file + ": " + std::strerror(errno);
+      return false;
+    }
+    t.upload_left = t.upload_length;
+    upload_size = static_cast<curl_off_t>(t.upload_length);
   }
   if (t.download) {
     Download& d = *t.download;
@@ -476,6 +507,9 @@ bool start_attempt(Transfer& t) {
     curl_easy_setopt(e, CURLOPT_PASSWORD, r.password.c_str());
   }
   if (!r.aws_sigv4.empty()) curl_easy_setopt(e, CURLOPT_AWS_SIGV4, r.aws_sigv4.c_str());
+  if (o.max_send_bytes_per_s > 0) {
+    curl_easy_setopt(e, CURLOPT_MAX_SEND_SPEED_LARGE, static_cast<curl_off_t>(o.max_send_bytes_per_s));
+  }
   if (o.use_netrc) {
     curl_easy_setopt(e, CURLOPT_NETRC, static_cast<long>(CURL_NETRC_OPTIONAL));
     const char* from_env = std::getenv("NETRC");

@@ -58,6 +58,53 @@ std::optional<Error> save_manifest(const std::string& path, const PublishManifes
   return std::nullopt;
 }
 
+Result<MultipartUploads> load_multipart_uploads(const std::string& path) {
+  auto text = read_file(path);
+  if (!text) {
+    if (text.error().code == ErrorCode::kNotFound) return MultipartUploads{};
+    return text.error();
+  }
+  const auto json = nlohmann::json::parse(*text, nullptr, /*allow_exceptions=*/false);
+  auto malformed = [&](const std::string& what) {
+    return Error{ErrorCode::kCorrupt, "the record of multipart uploads is damaged (" + what + ")", path, 0, 0};
+  };
+  if (!json.is_object() || json.value("version", 0) != 1) return malformed("not a version 1 record");
+  MultipartUploads uploads;
+  try {
+    for (const auto& [url, entry] : json.at("uploads").items()) {
+      MultipartUpload u;
+      u.identity = entry.at("identity").get<std::string>();
+      u.upload_id = entry.at("upload_id").get<std::string>();
+      u.part_size_bytes = entry.at("part_size").get<int64_t>();
+      for (const auto& part : entry.at("parts")) {
+        u.parts.push_back(UploadedPart{part.at("number").get<int>(), part.at("size").get<int64_t>(),
+                                       part.at("etag").get<std::string>()});
+      }
+      uploads[url] = std::move(u);
+    }
+  } catch (const nlohmann::json::exception& e) {
+    return malformed(e.what());
+  }
+  return uploads;
+}
+
+std::optional<Error> save_multipart_uploads(const std::string& path, const MultipartUploads& uploads) {
+  nlohmann::ordered_json json;
+  json["version"] = 1;
+  json["uploads"] = nlohmann::ordered_json::object();
+  for (const auto& [url, u] : uploads) {
+    nlohmann::ordered_json parts = nlohmann::ordered_json::array();
+    for (const UploadedPart& p : u.parts) {
+      parts.push_back({{"number", p.number}, {"size", p.size_bytes}, {"etag", p.etag}});
+    }
+    json["uploads"][url] = {
+        {"identity", u.identity}, {"upload_id", u.upload_id}, {"part_size", u.part_size_bytes}, {"parts", parts}};
+  }
+  auto written = write_file_atomically(path, json.dump(1) + "\n");
+  if (!written) return written.error();
+  return std::nullopt;
+}
+
 namespace {
 
 std::string hex(const unsigned char* bytes, size_t size) {

@@ -47,7 +47,7 @@ Result<std::unique_ptr<Remote>> open_remote(const PublishSettings& settings, con
   const std::string scheme = t.substr(0, t.find("://"));
   if (scheme == "sftp" || scheme == "ftp" || scheme == "ftps") return make_ftp_remote(settings, access, ca_file);
   if (scheme == "http" || scheme == "https") return make_webdav_remote(settings, access, ca_file);
-  if (scheme == "s3") return make_s3_remote(settings, access, ca_file);
+  if (scheme == "s3") return make_s3_remote(settings, access, ca_file, workspace_root);
   return Error{ErrorCode::kInvalidInput, "publish target '" + t + "' has an unknown scheme", "", 0, 0};
 }
 

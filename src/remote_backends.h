@@ -18,9 +18,11 @@ Result<std::unique_ptr<Remote>> make_ftp_remote(const PublishSettings& settings,
 /// http(s):// as WebDAV or plain PUT, over http_client (remote_webdav.cpp).
 Result<std::unique_ptr<Remote>> make_webdav_remote(const PublishSettings& settings, const RemoteAccess& access,
                                                    const std::string& ca_file);
-/// s3://bucket/prefix, over http_client with SigV4 signing (remote_s3.cpp).
+/// s3://bucket/prefix, over http_client with SigV4 signing (remote_s3.cpp). The
+/// parts of unfinished multipart uploads are recorded under workspace_root's
+/// .podsmith/ so a later publish can resume them.
 Result<std::unique_ptr<Remote>> make_s3_remote(const PublishSettings& settings, const RemoteAccess& access,
-                                               const std::string& ca_file);
+                                               const std::string& ca_file, const std::string& workspace_root);
 
 /// The path of a URL, percent-decoded ("http://h/dav/a%20b.mp3" -> "/dav/a b.mp3");
 /// an href that is a path already stays one.

@@ -28,7 +28,7 @@ const std::vector<std::string> kOwnerKeys = {"name", "email"};
 const std::vector<std::string> kPublishKeys = {
     "target",  "known_hosts", "host_key_sha256", "webdav",        "endpoint",          "region",
     "public_read", "ca_file", "credentials",     "verify_public", "websub",            "podcast_index",
-    "podcast_index_url", "podping", "podping_url"};
+    "podcast_index_url", "podping", "podping_url", "multipart_threshold", "multipart_part_size"};
 const std::vector<std::string> kFundingKeys = {"url", "text"};
 const std::vector<std::string> kPersonKeys = {"name", "role", "group", "href", "img"};
 const std::vector<std::string> kSidecarKeys = {
@@ -112,6 +112,30 @@ class TableReader {
       return std::nullopt;
     }
     return i->get();
+  }
+
+  // A size from `min` to `max` bytes: a number of bytes, or a string with a
+  // binary unit ("16M" or "16MiB": 16 * 2^20; K, M and G).
+  std::optional<int64_t> size_in_bytes(const char* key, int64_t min, int64_t max) {
+    const toml::node* n = table_.get(key);
+    if (!n) return std::nullopt;
+    int64_t value = -1;
+    if (const auto* i = n->as_integer()) value = i->get();
+    if (const auto* s = n->as_string()) {
+      const std::string& text = s->get();
+      size_t digits = 0;
+      while (digits < text.size() && digits < 12 && text[digits] >= '0' && text[digits] <= '9') ++digits;
+      std::string unit = text.substr(digits);
+      if (unit.size() == 3 && unit.substr(1) == "iB") unit.resize(1);
+      const int shift = unit == "" ? 0 : unit == "K" ? 10 : unit == "M" ? 20 : unit == "G" ? 30 : -1;
+      if (digits > 0 && digits < 12 && shift >= 0) value = std::stoll(text.substr(0, digits)) << shift;
+    }
+    if (value < min || value > max) {
+      fail(n->source(), std::string(key) + " must be a size from " + std::to_string(min >> 20) + " MiB to " +
+                            std::to_string(max >> 20) + " MiB, in bytes or like \"16M\"");
+      return std::nullopt;
+    }
+    return value;
   }
 
   // Seconds as a number (3725.5) or a clock ("01:02:05.5"), in milliseconds.
@@ -352,6 +376,14 @@ PublishSettings read_publish_into(TableReader& r) {
   if (!p.endpoint.empty() && !is_url(p.endpoint)) r.fail_at("endpoint", "endpoint must be an http or https URL");
   if (const std::string region = r.string("region"); !region.empty()) p.region = region;
   p.public_read = r.boolean("public_read").value_or(false);
+  // S3's limits: parts of 5 MiB at least (but the last), a single PUT or a part of 5 GiB at most.
+  constexpr int64_t kMiB = int64_t{1} << 20;
+  if (auto bytes = r.size_in_bytes("multipart_threshold", 5 * kMiB, 5 * 1024 * kMiB)) {
+    p.multipart_threshold_bytes = *bytes;
+  }
+  if (auto bytes = r.size_in_bytes("multipart_part_size", 5 * kMiB, 5 * 1024 * kMiB)) {
+    p.multipart_part_size_bytes = *bytes;
+  }
   p.ca_file = r.string("ca_file");
   if (const std::string prefix = r.string("credentials"); !prefix.empty()) p.credentials = prefix;
   if (!is_env_name(p.credentials))

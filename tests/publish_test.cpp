@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <random>
 #include <set>
 #include <thread>
 
@@ -374,6 +375,284 @@ TEST_CASE("publish to S3 with a wrong secret is refused by the signature check a
   CHECK_THAT(r.err, Catch::Contains("SignatureDoesNotMatch"));
   check_no_secret(r, "not-the-secret-0815");
   for (const std::string& f : kExampleFiles) CHECK_FALSE(fs::exists(s3.object_path("show/" + f)));
+}
+
+// --- S3 multipart uploads ----------------------------------------------------
+
+namespace {
+
+// Files of 10 MiB and more go up in parts of 5 MiB (S3's smallest).
+const char* kMultipartTable = "\nverify_public = false\nmultipart_threshold = \"10M\"\nmultipart_part_size = 5242880\n";
+constexpr int64_t kMiB = int64_t{1} << 20;
+const char* kBigMedia = "media/2006-04-big.mp3";
+
+std::string syncsafe(uint32_t n) {
+  return {static_cast<char>((n >> 21) & 0x7f), static_cast<char>((n >> 14) & 0x7f), static_cast<char>((n >> 7) & 0x7f),
+          static_cast<char>(n & 0x7f)};
+}
+
+// An MP3 of exactly `size` bytes: an ID3v2.4 tag whose PRIV frame holds random
+// bytes (from `seed`, so that misplaced parts show), then cbr.mp3's audio.
+std::string big_mp3(int64_t size, unsigned seed) {
+  const std::string cbr = read_file(source_path("tests/fixtures/media/cbr.mp3"));
+  REQUIRE(cbr.compare(0, 3, "ID3") == 0);
+  const auto byte = [&](size_t i) { return static_cast<uint32_t>(static_cast<unsigned char>(cbr[i])); };
+  const std::string audio = cbr.substr(10 + ((byte(6) << 21) | (byte(7) << 14) | (byte(8) << 7) | byte(9)));
+  const std::string owner = std::string("podsmith-test") + '\0';
+  const int64_t data_size = size - static_cast<int64_t>(audio.size()) - 10 - 10 - static_cast<int64_t>(owner.size());
+  REQUIRE(data_size > 0);
+  std::string data(static_cast<size_t>(data_size), '\0');
+  std::mt19937 random(seed);
+  for (char& c : data) c = static_cast<char>(random() & 0xff);
+  const std::string frame =
+      "PRIV" + syncsafe(static_cast<uint32_t>(owner.size() + data.size())) + std::string(2, '\0') + owner + data;
+  std::string out = "ID3" + std::string("\x04\x00\x00", 3) + syncsafe(static_cast<uint32_t>(frame.size())) + frame + audio;
+  REQUIRE(static_cast<int64_t>(out.size()) == size);
+  return out;
+}
+
+// Adds a fourth episode whose media is `bytes`.
+void add_episode_media(const Show& show, const std::string& bytes) {
+  show.write(kBigMedia, bytes);
+  show.write("media/2006-04-big.md",
+             "+++\ntitle = \"A long one\"\nguid = \"3f1f6a52-5a86-4d55-a6c1-2f5a4b1f0a01\"\n"
+             "date = 2006-04-03T10:00:00-08:00\nepisode = 4\n+++\nA long episode.\n");
+}
+
+// What the proxy saw of one object, from request number `from` of its log on.
+std::vector<nlohmann::json> requests_for(const podsmith::test::S3Server& s3, const std::string& key, size_t from = 0) {
+  std::vector<nlohmann::json> out;
+  const auto all = s3.requests();
+  for (size_t i = from; i < all.size(); ++i) {
+    if (all[i]["path"] == "/" + s3.bucket() + "/" + key) out.push_back(all[i]);
+  }
+  return out;
+}
+
+// The position in the proxy's log of the first request for `key` with `method`
+// and a query starting with `query` (from request `from` on); -1 when none.
+long position_of(const podsmith::test::S3Server& s3, const std::string& key, const std::string& method,
+                 const std::string& query, size_t from = 0) {
+  const auto all = s3.requests();
+  for (size_t i = from; i < all.size(); ++i) {
+    if (all[i]["path"] == "/" + s3.bucket() + "/" + key && all[i]["method"] == method &&
+        all[i]["query"].get<std::string>().rfind(query, 0) == 0) {
+      return static_cast<long>(i);
+    }
+  }
+  return -1;
+}
+
+// "partNumber=3&uploadId=abc" -> {3, "abc"}.
+std::pair<int, std::string> part_query(const std::string& query) {
+  const size_t amp = query.find('&');
+  REQUIRE(query.rfind("partNumber=", 0) == 0);
+  REQUIRE(amp != std::string::npos);
+  REQUIRE(query.compare(amp + 1, 9, "uploadId=") == 0);
+  return {std::stoi(query.substr(11, amp - 11)), query.substr(amp + 10)};
+}
+
+// The multipart uploads podsmith has recorded as in progress in the workspace.
+nlohmann::json multipart_record(const Show& show) {
+  const fs::path path = show.path(".podsmith/s3-multipart.json");
+  if (!fs::exists(path)) return nlohmann::json::object();
+  auto j = nlohmann::json::parse(read_file(path.string()), nullptr, false);
+  return j.is_object() && j.contains("uploads") ? j["uploads"] : nlohmann::json::object();
+}
+
+// Starts a publish limited to 2 MB/s, one part at a time, and kills it (SIGTERM)
+// once the record says the store has at least one part of the big file. Returns
+// the record as it was left.
+nlohmann::json kill_publish_after_a_part(const Show& show, const std::vector<std::string>& env) {
+  for (const std::string& entry : env) {
+    const size_t eq = entry.find('=');
+    setenv(entry.substr(0, eq).c_str(), entry.substr(eq + 1).c_str(), 1);
+  }
+  podsmith::test::ServerProcess slow({"/usr/bin/env", "-C", show.root().string(), PODSMITH_BINARY, "publish",
+                                      "--json", "--limit-rate", "2M", "-j", "1"});
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  auto parts_recorded = [&] {
+    size_t n = 0;
+    const nlohmann::json record = multipart_record(show);
+    for (const auto& upload : record) n += upload.value("parts", nlohmann::json::array()).size();
+    return n;
+  };
+  while (std::chrono::steady_clock::now() < deadline && slow.running() && parts_recorded() == 0) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  REQUIRE(slow.running());  // still sending the other parts
+  slow.stop();
+  for (const std::string& entry : env) unsetenv(entry.substr(0, entry.find('=')).c_str());
+  return multipart_record(show);
+}
+
+}  // namespace
+
+TEST_CASE("publish to S3 sends a file above multipart_threshold in signed parts, and it arrives whole",
+          "[publish]") {
+  podsmith::test::S3Server s3;
+  Show show("target = \"s3://" + s3.bucket() + "/show\"\nendpoint = \"" + s3.endpoint() + "\"\npublic_read = true" +
+            kMultipartTable);
+  const std::string big = big_mp3(16 * kMiB + 3, 1);  // parts of 5, 5, 5 and 1 MiB + 3 bytes
+  add_episode_media(show, big);
+  const std::vector<std::string> env = {"AWS_ACCESS_KEY_ID=" + s3.access_key(), "AWS_SECRET_ACCESS_KEY=" + s3.secret_key()};
+  const RunResult r = show.publish({"--json"}, env);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  check_no_secret(r, s3.secret_key());
+  CHECK(uploaded_paths(report_of(r)).count(kBigMedia) == 1);
+  CHECK(read_file(s3.object_path(std::string("show/") + kBigMedia).string()) == big);
+  for (const std::string& f : kExampleFiles) {
+    INFO(f);
+    CHECK(read_file(s3.object_path("show/" + f).string()) == read_file(show.path(f)));
+  }
+  for (const auto& req : s3.requests()) CHECK(req["verdict"] == "ok");  // every signature accepted
+
+  // Begun (with the object's type and ACL), four parts, completed; no single PUT.
+  // (Then publish asks for its size with a HEAD.)
+  auto seen = requests_for(s3, std::string("show/") + kBigMedia);
+  INFO(nlohmann::json(seen).dump(1));
+  REQUIRE(seen.size() == 7);
+  CHECK(seen[6]["method"] == "HEAD");
+  seen.pop_back();
+  CHECK(seen[0]["method"] == "POST");
+  CHECK(seen[0]["query"] == "uploads=");
+  CHECK(seen[0]["headers"]["content-type"] == "audio/mpeg");
+  CHECK(seen[0]["headers"]["x-amz-acl"] == "public-read");
+  std::set<int> numbers;
+  std::set<std::string> ids;
+  for (size_t i = 1; i <= 4; ++i) {
+    INFO(seen[i].dump());
+    CHECK(seen[i]["method"] == "PUT");
+    CHECK(seen[i]["status"] == 200);
+    CHECK(seen[i]["headers"].contains("content-md5"));
+    const auto [number, id] = part_query(seen[i]["query"].get<std::string>());
+    numbers.insert(number);
+    ids.insert(id);
+    CHECK(seen[i]["body_bytes"] == (number < 4 ? 5 * kMiB : kMiB + 3));
+  }
+  CHECK(numbers == std::set<int>{1, 2, 3, 4});
+  REQUIRE(ids.size() == 1);
+  CHECK(seen[5]["method"] == "POST");
+  CHECK(seen[5]["query"] == "uploadId=" + *ids.begin());
+  CHECK(seen[5]["status"] == 200);
+  // s3rver keeps the type given when the upload began.
+  const auto metadata = nlohmann::json::parse(
+      read_file((s3.object_path("show/media/x").parent_path() / "2006-04-big.mp3._S3rver_metadata.json").string()),
+      nullptr, false);
+  CHECK(metadata["content-type"] == "audio/mpeg");
+  // The feed went up after the media was complete, and nothing is left in progress.
+  CHECK(position_of(s3, "show/feeds/channel8.xml", "PUT", "") >
+        position_of(s3, std::string("show/") + kBigMedia, "POST", "uploadId="));
+  CHECK(multipart_record(show).empty());
+
+  // A second publish asks nothing and sends nothing.
+  const size_t requests = s3.requests().size();
+  REQUIRE(show.publish({}, env).exit_code == 0);
+  CHECK(s3.requests().size() == requests);
+}
+
+TEST_CASE("publish to S3 killed mid multipart upload keeps the old feed; the next one sends only the missing parts",
+          "[publish]") {
+  podsmith::test::S3Server s3;
+  Show show("target = \"s3://" + s3.bucket() + "/show\"\nendpoint = \"" + s3.endpoint() + "\"" + kMultipartTable);
+  const std::vector<std::string> env = {"AWS_ACCESS_KEY_ID=" + s3.access_key(), "AWS_SECRET_ACCESS_KEY=" + s3.secret_key()};
+  REQUIRE(show.publish({}, env).exit_code == 0);
+  const std::string feed_key = "show/feeds/channel8.xml";
+  const std::string old_feed = read_file(s3.object_path(feed_key).string());
+
+  const std::string big = big_mp3(16 * kMiB + 3, 2);
+  add_episode_media(show, big);
+  const auto record = kill_publish_after_a_part(show, env);
+  REQUIRE(record.size() == 1);
+  const auto& upload = record.begin().value();
+  const std::string upload_id = upload["upload_id"].get<std::string>();
+  std::set<int> recorded;
+  for (const auto& part : upload["parts"]) recorded.insert(part["number"].get<int>());
+  INFO("parts recorded: " << upload["parts"].dump());
+  REQUIRE_FALSE(recorded.empty());
+  REQUIRE(recorded.size() < 4);
+  // The public feed is the old one, and the new episode is not there.
+  CHECK(read_file(s3.object_path(feed_key).string()) == old_feed);
+  CHECK_FALSE(fs::exists(s3.object_path(std::string("show/") + kBigMedia)));
+
+  const size_t before = s3.requests().size();
+  const RunResult finish = show.publish({"--json"}, env);
+  INFO(finish.err);
+  REQUIRE(finish.exit_code == 0);
+  const auto sent = uploaded_paths(report_of(finish));
+  CHECK(sent.count(kBigMedia) == 1);
+  CHECK(sent.count("feeds/channel8.xml") == 1);
+  CHECK(read_file(s3.object_path(std::string("show/") + kBigMedia).string()) == big);
+  CHECK(read_file(s3.object_path(feed_key).string()) == read_file(show.path("feeds/channel8.xml")));
+
+  // The same upload continued: no new one begun, only the parts not recorded sent, then completed.
+  std::set<int> resent;
+  bool completed = false;
+  for (const auto& req : requests_for(s3, std::string("show/") + kBigMedia, before)) {
+    INFO(req.dump());
+    CHECK(req["verdict"] == "ok");
+    CHECK(req["query"] != "uploads=");
+    if (req["method"] == "PUT") {
+      const auto [number, id] = part_query(req["query"].get<std::string>());
+      CHECK(id == upload_id);
+      resent.insert(number);
+    } else if (req["method"] == "POST") {
+      CHECK(req["query"] == "uploadId=" + upload_id);
+      completed = true;
+    }
+  }
+  std::set<int> missing;
+  for (int n = 1; n <= 4; ++n) {
+    if (!recorded.count(n)) missing.insert(n);
+  }
+  CHECK(resent == missing);
+  CHECK(completed);
+  CHECK(position_of(s3, feed_key, "PUT", "", before) >
+        position_of(s3, std::string("show/") + kBigMedia, "POST", "uploadId=", before));
+  CHECK(multipart_record(show).empty());
+}
+
+TEST_CASE("publish to S3 starts a fresh multipart upload when the file changed since one was cut short", "[publish]") {
+  podsmith::test::S3Server s3;
+  Show show("target = \"s3://" + s3.bucket() + "/show\"\nendpoint = \"" + s3.endpoint() + "\"" + kMultipartTable);
+  const std::vector<std::string> env = {"AWS_ACCESS_KEY_ID=" + s3.access_key(),
+                                        "AWS_SECRET_ACCESS_KEY=" + s3.secret_key()};
+  add_episode_media(show, big_mp3(16 * kMiB + 3, 3));
+  const auto record = kill_publish_after_a_part(show, env);
+  REQUIRE(record.size() == 1);
+  const std::string old_id = record.begin().value()["upload_id"].get<std::string>();
+
+  // Another recording of the same length.
+  const std::string changed = big_mp3(16 * kMiB + 3, 4);
+  show.write(kBigMedia, changed);
+  fs::last_write_time(show.path(kBigMedia), fs::last_write_time(show.path(kBigMedia)) + std::chrono::seconds(5));
+  const size_t before = s3.requests().size();
+  const RunResult r = show.publish({"--json"}, env);
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(read_file(s3.object_path(std::string("show/") + kBigMedia).string()) == changed);
+
+  // The old upload aborted (s3rver does not know the request: ignored), a new one sent whole.
+  const std::string key = std::string("show/") + kBigMedia;
+  const long aborted = position_of(s3, key, "DELETE", "uploadId=" + old_id, before);
+  const long begun = position_of(s3, key, "POST", "uploads=", before);
+  CHECK(aborted >= 0);
+  REQUIRE(begun >= 0);
+  CHECK(aborted < begun);
+  std::set<int> numbers;
+  std::string new_id;
+  for (const auto& req : requests_for(s3, key, before)) {
+    CHECK(req["verdict"] == "ok");
+    if (req["method"] != "PUT") continue;
+    const auto [number, id] = part_query(req["query"].get<std::string>());
+    numbers.insert(number);
+    new_id = id;
+    CHECK(id != old_id);
+  }
+  CHECK(numbers == std::set<int>{1, 2, 3, 4});
+  CHECK(position_of(s3, key, "POST", "uploadId=" + new_id, before) > begun);
+  CHECK(multipart_record(show).empty());
 }
 
 // Publishes the example to `server_root` through `publish_table`, adds a 1 MB

@@ -38,6 +38,12 @@ struct HttpRequest {
   /// A local file sent as the body instead (uploads of any size: read as it is
   /// sent, reopened for each attempt). Without a Content-Type header none is sent.
   std::string body_file;
+  /// Only these bytes of body_file are sent: `body_file_length` of them from
+  /// `body_file_offset` (one part of an S3 multipart upload). Default 0 and -1:
+  /// the whole file. A range that ends past the end of the file fails the
+  /// request before it is sent (the file changed).
+  int64_t body_file_offset = 0;
+  int64_t body_file_length = -1;
   /// Credentials sent with HTTP basic authentication, or signed (aws_sigv4). They
   /// never appear in an error message. Empty user: none (user info in the URL, or
   /// the netrc file with HttpOptions::use_netrc, still apply).
@@ -110,6 +116,9 @@ struct HttpOptions {
   /// so far in this attempt; bytes to send). Called on the calling thread; an
   /// exception it throws stops every transfer of the call and propagates.
   std::function<void(size_t index, int64_t sent, int64_t total)> upload_progress;
+  /// Send request bodies at most this fast, in bytes per second, each transfer
+  /// on its own (libcurl's CURLOPT_MAX_SEND_SPEED_LARGE). Default 0: no limit.
+  int64_t max_send_bytes_per_s = 0;
   /// http_fetch calls it as the body arrives with (bytes received, bytes expected
   /// or 0 when unknown; both as sent, before decoding); http_fetch_all with (requests finished, requests in
   /// all) after each one. Called on the calling thread; an exception it throws

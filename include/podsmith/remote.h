@@ -26,8 +26,9 @@ struct Upload {
   std::string content_type;  // sent where the protocol carries one (HTTP, S3)
   int64_t size_bytes = 0;
   std::string sha256_hex;    // of the file's bytes, when needs_sha256()
-  /// Continue a temporary file an earlier, interrupted upload of these same
-  /// bytes left on the server (FTP and SFTP), instead of starting over.
+  /// Continue what an earlier, interrupted upload of these same bytes left on
+  /// the server instead of starting over: the temporary file (FTP and SFTP), the
+  /// parts of a multipart upload (S3).
   bool resume = false;
 };
 

@@ -37,6 +37,15 @@ struct PublishSettings {
   std::string endpoint;
   std::string region = "us-east-1";  // S3: the signing region
   bool public_read = false;          // S3: send x-amz-acl: public-read
+  /// S3: a file of at least this many bytes goes up as a multipart upload, part
+  /// by part, and a publish cut short continues it where it stopped; a smaller
+  /// one with a single PUT. 5 MiB to 5 GiB (S3 refuses a single PUT above 5 GiB).
+  /// `multipart_threshold` in the table: bytes, or "64M". Default 64 MiB.
+  int64_t multipart_threshold_bytes = int64_t{64} << 20;
+  /// S3: the size of every part but the last, 5 MiB (S3's minimum) to 5 GiB;
+  /// larger for a file that would need more than S3's 10,000 parts.
+  /// `multipart_part_size` in the table: bytes, or "16M". Default 16 MiB.
+  int64_t multipart_part_size_bytes = int64_t{16} << 20;
   /// A PEM file of certificate authorities to trust instead of the system's
   /// (workspace-relative or absolute), for a server with a private CA.
   std::string ca_file;
