@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Benchmarks `podsmith build` on a workspace of N episodes: the media of bench/probe.sh's
 # corpus (copies of the fixtures with varied tags and lengths) with a generated sidecar
-# each. Prints, for one run each on a warm page cache:
-#   cold build (empty probe cache), no-change rebuild, rebuild after touching one
-#   sidecar, with wall milliseconds, CPU seconds (user+sys) and peak RSS (bench/timed.py);
-#   and the mutagen script of the probe benchmark reading the same media, measured in
-#   the same run.
+# each. Runs 3 rounds on a warm page cache of:
+#   cold build (no outputs, empty probe cache), no-change rebuild, rebuild after
+#   touching one sidecar, and the mutagen script of the probe benchmark reading the
+#   same media;
+# and prints for each step the best wall milliseconds, the best CPU seconds (user+sys)
+# and the largest peak RSS of the rounds (bench/timed.py), as bench/probe.sh does: one
+# run on a shared machine can be off by tens of milliseconds.
 # Usage: bench/build.sh N      (works in bench/out/build-N/, gitignored)
 #        PODSMITH_BIN=build-x/podsmith bench/build.sh N   (time another build; default build/podsmith)
 set -euo pipefail
@@ -58,23 +60,42 @@ fi
 
 
 echo "bench/build.sh $N — $(date -u +%FT%RZ), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-rm -rf "$W/.podsmith" "$W/feeds/bench.xml" "$W/feeds/bench"
-cat "$W"/media/* >/dev/null  # warm the page cache
+RUNS=3
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-run() { # NAME CMD...: one timed run (bench/timed.py: wall, user, sys, peak RSS KB, exit)
-    local name=$1; shift
-    /usr/bin/python3 bench/timed.py "$T/$name" "$@" >/dev/null
+ASIDE=bench/out/build-$N.aside
+trap 'rm -rf "$T" "$ASIDE"' EXIT
+# A cold build starts without outputs. They are moved aside rather than deleted until
+# the end: ext4 skips inodes freed in the last half minute when it creates files, and
+# that made the cold build that followed a deletion up to 10 ms slower.
+outputs_aside() {
+    local d
+    d=$ASIDE/$(date +%s%N)
+    mkdir -p "$d"
+    mv "$W/.podsmith" "$W/feeds/bench.xml" "$W/feeds/bench" "$d/" 2>/dev/null || true
 }
-run cold "$BIN" build -C "$W"
-run warm "$BIN" build -C "$W"
-touch "$W/media/$(ls "$W/media" | grep '\.md$' | head -1)"
-run touch "$BIN" build -C "$W"
+cat "$W"/media/* >/dev/null  # warm the page cache
+declare -A WALL CPU RSS
+run() { # NAME CMD...: one timed run (bench/timed.py: wall, user, sys, peak RSS KB, exit)
+    local name=$1 wall u s kb code; shift
+    /usr/bin/python3 bench/timed.py "$T/time" "$@" >/dev/null
+    read -r wall u s kb code <"$T/time"
+    WALL[$name]=$(awk -v a="$wall" -v b="${WALL[$name]:-}" 'BEGIN { print (b == "" || a < b) ? a : b }')
+    CPU[$name]=$(awk -v a="$u" -v s="$s" -v b="${CPU[$name]:-}" 'BEGIN { print (b == "" || a + s < b) ? a + s : b }')
+    ((kb > ${RSS[$name]:-0})) && RSS[$name]=$kb
+    return 0
+}
 mapfile -t media < <(ls "$W"/media/* | grep -v '\.md$')
-run mutagen /usr/bin/python3 bench/mutagen_probe.py "${media[@]}"
-ms() { awk '{ printf "%.1f", $1 * 1000 }' "$T/$1"; }
-cpu() { awk '{ printf "%.3f", $2 + $3 }' "$T/$1"; }
-mb() { awk '{ printf "%.1f", $4 / 1024 }' "$T/$1"; }
+for ((i = 1; i <= RUNS; i++)); do
+    outputs_aside
+    run cold "$BIN" build -C "$W"
+    run warm "$BIN" build -C "$W"
+    touch "$W/media/$(ls "$W/media" | grep '\.md$' | head -1)"
+    run touch "$BIN" build -C "$W"
+    run mutagen /usr/bin/python3 bench/mutagen_probe.py "${media[@]}"
+done
+ms() { awk -v t="${WALL[$1]}" 'BEGIN { printf "%.1f", t * 1000 }'; }
+cpu() { awk -v t="${CPU[$1]}" 'BEGIN { printf "%.3f", t }'; }
+mb() { awk -v k="${RSS[$1]}" 'BEGIN { printf "%.1f", k / 1024 }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", (b > 0 ? a / b : 0) }'; }
 printf '%-34s %10s %10s %10s\n' step ms "CPU s" "peak MB"
 printf '%-34s %10s %10s %10s\n' "cold build (empty cache)" "$(ms cold)" "$(cpu cold)" "$(mb cold)"
@@ -84,4 +105,4 @@ printf '%-34s %10s %10s %10s\n' "mutagen reading the same media" "$(ms mutagen)"
 echo "cold build vs mutagen: $(ratio "$(ms mutagen)" "$(ms cold)")x wall, $(ratio "$(cpu mutagen)" "$(cpu cold)")x CPU;" \
      "no-change rebuild / cold: $(awk -v a="$(ms warm)" -v b="$(ms cold)" 'BEGIN { printf "%.3f", a / b }') wall," \
      "$(awk -v a="$(cpu warm)" -v b="$(cpu cold)" 'BEGIN { printf "%.3f", a / b }') CPU"
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "best of $RUNS rounds (wall and CPU each the best; peak RSS the largest); load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

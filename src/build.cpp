@@ -6,7 +6,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
 #include <filesystem>
 #include <map>
@@ -14,6 +13,7 @@
 #include <set>
 #include <thread>
 
+#include "parallel.h"
 #include "podsmith/categories.h"
 #include "podsmith/chapters.h"
 #include "podsmith/ids.h"
@@ -83,8 +83,11 @@ std::string workspace_stamp(std::vector<std::string> lines, const BuildOptions& 
   return stamp;
 }
 
+// root/relative, as std::filesystem's operator/ joins a relative path, without
+// splitting either into a path object.
 std::string join(const std::string& root, const std::string& relative) {
-  return (fs::path(root) / relative).string();
+  if (root.empty()) return relative;
+  return root.back() == '/' ? root + relative : root + '/' + relative;
 }
 
 // The episode's name for files derived from it: its media path under media/,
@@ -111,35 +114,41 @@ std::string file_extension(const std::string& path) {
 
 // Probes every media file the workspace names, through the cache.
 std::map<std::string, MediaInfo> probe_media(const std::string& root, const Workspace& ws, const BuildOptions& options,
-                                             BuildReport* report) {
-  ProbeCache cache = options.use_cache ? ProbeCache::load(join(root, kCacheFile)) : ProbeCache{};
-  std::map<std::string, MediaInfo> out;
-  std::vector<std::string> to_probe;
+                                             ProbeCache* cache, BuildReport* report) {
+  std::vector<std::string> files;  // each once, in sidecar order
+  std::set<std::string> seen;
+  for (const EpisodeSource& src : ws.episodes)
+    if (!src.remote_media && seen.insert(src.episode.media).second) files.push_back(src.episode.media);
+  // Size and mtime say whether the cached result holds: a stat() each, on every
+  // core (the kernel's path lookups are most of it).
   struct Stamp {
+    bool found = false;
     int64_t size = 0;
     int64_t mtime_ns = 0;
   };
-  std::map<std::string, Stamp> stamps;
-  for (const EpisodeSource& src : ws.episodes) {
-    if (src.remote_media) continue;
-    const std::string& media = src.episode.media;
-    if (out.count(media) || stamps.count(media)) continue;
+  std::vector<Stamp> stamps(files.size());
+  parallel_for(files.size(), options.jobs, [&](size_t i) {
     struct stat st {};
-    if (::stat(join(root, media).c_str(), &st) != 0) continue;  // reported by probe below
-    const Stamp stamp{st.st_size, int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec};
-    stamps[media] = stamp;
-    if (auto cached = cache.find(media, stamp.size, stamp.mtime_ns)) {
-      out[media] = std::move(*cached);
+    if (::stat(join(root, files[i]).c_str(), &st) != 0) return;  // gone since load_workspace saw it: left out
+    stamps[i] = Stamp{true, st.st_size, int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec};
+  });
+  std::map<std::string, MediaInfo> out;
+  std::vector<size_t> to_probe;  // indices in files
+  for (size_t i = 0; i < files.size(); ++i) {
+    if (!stamps[i].found) continue;
+    if (auto cached = cache->find(files[i], stamps[i].size, stamps[i].mtime_ns)) {
+      out[files[i]] = std::move(*cached);
     } else {
-      to_probe.push_back(media);
+      to_probe.push_back(i);
     }
   }
   std::vector<std::string> paths;
-  for (const std::string& m : to_probe) paths.push_back(join(root, m));
+  for (const size_t i : to_probe) paths.push_back(join(root, files[i]));
   probe_each(
       paths,
-      [&](size_t i, Result<MediaInfo> result) {
-        const std::string& media = to_probe[i];
+      [&](size_t k, Result<MediaInfo> result) {
+        const size_t i = to_probe[k];
+        const std::string& media = files[i];
         if (!result) {
           Error e = result.error();
           e.file = media;
@@ -147,15 +156,11 @@ std::map<std::string, MediaInfo> probe_media(const std::string& root, const Work
           return;
         }
         result->path = media;
-        cache.store(media, stamps[media].size, stamps[media].mtime_ns, *result);
+        cache->store(media, stamps[i].size, stamps[i].mtime_ns, *result);
         out[media] = std::move(*result);
       },
       ProbeOptions{}, options.jobs);
   report->probed = to_probe.size();
-  if (options.use_cache && !options.dry_run) {
-    cache.forget_unused();
-    if (auto e = cache.save(join(root, kCacheFile))) report->warnings.push_back(*e);
-  }
   return out;
 }
 
@@ -165,31 +170,29 @@ using Outputs = std::map<std::string, std::string>;  // workspace-relative path 
 class FeedBuilder {
  public:
   FeedBuilder(const std::string& root, const FeedSource& feed, const std::map<std::string, MediaInfo>& media,
-              Outputs* outputs, BuildReport* report)
-      : root_(root), feed_(feed), media_(media), outputs_(outputs), report_(report) {}
+              unsigned jobs, Outputs* outputs, BuildReport* report)
+      : root_(root), feed_(feed), media_(media), jobs_(jobs), outputs_(outputs), report_(report) {}
 
   Show build(const std::vector<const EpisodeSource*>& sources) {
     Show show = feed_.show;
     prepare_channel(show);
+    // An episode is built from its own files alone (rendering its notes is most
+    // of the work): all at once, each into its own slot, then taken in order so
+    // errors and outputs are the same at any number of threads.
+    std::vector<Built> built(sources.size());
+    parallel_for(sources.size(), jobs_, [&](size_t i) { build_source(*sources[i], &built[i]); });
     std::map<std::string, std::string> guids;  // guid -> sidecar
-    for (const EpisodeSource* src : sources) {
-      MediaInfo remote;
-      const MediaInfo* info = &remote;
-      if (src->remote_media) {
-        // What the old feed said about the enclosure is all there is to know.
-        remote.size_bytes = src->episode.enclosure.length_bytes;
-        remote.mime_type = src->episode.enclosure.type;
-        remote.duration_ms = src->episode.duration_ms;
-      } else {
-        const auto it = media_.find(src->episode.media);
-        if (it == media_.end()) continue;  // its probe failed: already an error
-        info = &it->second;
-      }
-      Episode ep = build_episode(*src, *info);
-      const auto [other, fresh] = guids.emplace(ep.guid, src->file);
+    show.episodes.reserve(sources.size());
+    for (size_t i = 0; i < sources.size(); ++i) {
+      Built& b = built[i];
+      for (Error& e : b.errors) report_->errors.push_back(std::move(e));
+      for (auto& [path, bytes] : b.outputs) (*outputs_)[path] = std::move(bytes);
+      if (!b.episode) continue;
+      Episode& ep = *b.episode;
+      const auto [other, fresh] = guids.emplace(ep.guid, sources[i]->file);
       if (!fresh) {
-        fail(src->file, "guid '" + ep.guid + "' is also the guid of " + other->second + " in feed " + show.name +
-                            "; every episode needs its own");
+        fail(sources[i]->file, "guid '" + ep.guid + "' is also the guid of " + other->second + " in feed " +
+                                   show.name + "; every episode needs its own");
         continue;
       }
       show.episodes.push_back(std::move(ep));
@@ -204,13 +207,24 @@ class FeedBuilder {
         if (!e.episode && (e.episode_type.empty() || e.episode_type == "full"))
           fail(e.sidecar, "the show is serial, so every full episode needs an episode number (episode = N)");
     }
-    (*outputs_)["feeds/" + show.name + ".xml"] = write_rss(show);
     return show;
   }
 
  private:
-  void fail(const std::string& file, std::string message, int line = 0) {
-    report_->errors.push_back(Error{ErrorCode::kInvalidInput, std::move(message), file, line, 0});
+  // What one episode makes: itself (none when its media could not be probed),
+  // its problems, and the files it adds under feeds/<name>/.
+  struct Built {
+    std::optional<Episode> episode;
+    std::vector<Error> errors;
+    std::vector<std::pair<std::string, std::string>> outputs;
+
+    void fail(const std::string& file, std::string message) {
+      errors.push_back(Error{ErrorCode::kInvalidInput, std::move(message), file, 0, 0});
+    }
+  };
+
+  void fail(const std::string& file, std::string message) {
+    report_->errors.push_back(Error{ErrorCode::kInvalidInput, std::move(message), file, 0, 0});
   }
 
   std::string feed_dir() const { return "feeds/" + feed_.show.name + "/"; }
@@ -241,7 +255,24 @@ class FeedBuilder {
     }
   }
 
-  Episode build_episode(const EpisodeSource& src, const MediaInfo& info) {
+  // Runs on any thread: reads only what it is given, writes only *out.
+  void build_source(const EpisodeSource& src, Built* out) const {
+    MediaInfo remote;
+    const MediaInfo* info = &remote;
+    if (src.remote_media) {
+      // What the old feed said about the enclosure is all there is to know.
+      remote.size_bytes = src.episode.enclosure.length_bytes;
+      remote.mime_type = src.episode.enclosure.type;
+      remote.duration_ms = src.episode.duration_ms;
+    } else {
+      const auto it = media_.find(src.episode.media);
+      if (it == media_.end()) return;  // its probe failed: already an error
+      info = &it->second;
+    }
+    out->episode = build_episode(src, *info, out);
+  }
+
+  Episode build_episode(const EpisodeSource& src, const MediaInfo& info, Built* out) const {
     Episode ep = src.episode;
     const Tags& tags = info.tags;
     // The sidecar wins over the tags; the tags over the file name.
@@ -259,33 +290,34 @@ class FeedBuilder {
                             ? src.notes_markdown
                             : cut_html(sanitize_html(src.notes_markdown), kAppleDescriptionMaxBytes);
       ep.summary_text = html_to_text(src.notes_markdown);
-      add_remote_or_local_extras(src, info, ep);
+      add_remote_or_local_extras(src, info, ep, out);
       return ep;
     }
     auto notes = render_notes(src.notes_markdown);
     if (notes) {
-      ep.notes_html = notes->html;
+      ep.notes_html = std::move(notes->html);
       // The notes are sanitized already, so cut_html() would return short ones whole.
-      ep.summary_html = notes->html.size() <= kAppleDescriptionMaxBytes
-                            ? notes->html
-                            : cut_html(notes->html, kAppleDescriptionMaxBytes);
-      ep.summary_text = notes->text;
+      ep.summary_html = ep.notes_html.size() <= kAppleDescriptionMaxBytes
+                            ? ep.notes_html
+                            : cut_html(ep.notes_html, kAppleDescriptionMaxBytes);
+      ep.summary_text = std::move(notes->text);
     } else {
-      fail(src.file, notes.error().message);
+      out->fail(src.file, notes.error().message);
     }
     if (ep.summary_html.empty() && !tags.description.empty()) ep.summary_html = sanitize_html(tags.description);
-    add_remote_or_local_extras(src, info, ep);
+    add_remote_or_local_extras(src, info, ep, out);
     return ep;
   }
 
-  void add_remote_or_local_extras(const EpisodeSource& src, const MediaInfo& info, Episode& ep) {
+  void add_remote_or_local_extras(const EpisodeSource& src, const MediaInfo& info, Episode& ep, Built* out) const {
     const std::string stem = output_stem(src.remote_media ? src.file : ep.media);
-    add_artwork(src, info, stem, ep);
-    add_chapters(src, info, stem, ep);
-    add_transcripts(src, stem, ep);
+    add_artwork(src, info, stem, ep, out);
+    add_chapters(src, info, stem, ep, out);
+    add_transcripts(src, stem, ep, out);
   }
 
-  void add_artwork(const EpisodeSource& src, const MediaInfo& info, const std::string& stem, Episode& ep) {
+  void add_artwork(const EpisodeSource& src, const MediaInfo& info, const std::string& stem, Episode& ep,
+                   Built* out) const {
     if (!ep.image.empty()) return;  // a URL in the sidecar
     if (!src.image_file.empty()) {
       ep.image = public_url(src.image_file);
@@ -294,28 +326,29 @@ class FeedBuilder {
     if (info.artwork.empty()) return;
     auto art = read_cover_art(join(root_, ep.media));
     if (!art) {
-      fail(ep.media, art.error().message);
+      out->fail(ep.media, art.error().message);
       return;
     }
     if (!*art) return;
     const std::string path = feed_dir() + "art/" + stem + image_extension((*art)->mime_type);
-    (*outputs_)[path] = std::move((*art)->bytes);
+    out->outputs.emplace_back(path, std::move((*art)->bytes));
     ep.image = public_url(path);
   }
 
-  void add_chapters(const EpisodeSource& src, const MediaInfo& info, const std::string& stem, Episode& ep) {
+  void add_chapters(const EpisodeSource& src, const MediaInfo& info, const std::string& stem, Episode& ep,
+                    Built* out) const {
     if (!ep.chapters_url.empty()) return;  // published elsewhere
     std::vector<Chapter> chapters = info.chapters;
     if (!src.chapters_file.empty()) {
       auto text = read_file(join(root_, src.chapters_file));
       if (!text) {
-        fail(src.chapters_file, text.error().message);
+        out->fail(src.chapters_file, text.error().message);
         return;
       }
       auto parsed = file_extension(src.chapters_file) == ".json" ? parse_chapters_json(*text, src.chapters_file)
                                                                  : parse_chapters_txt(*text, src.chapters_file);
       if (!parsed) {
-        report_->errors.push_back(parsed.error());
+        out->errors.push_back(parsed.error());
         return;
       }
       chapters = std::move(*parsed);
@@ -325,36 +358,36 @@ class FeedBuilder {
       Chapter& c = chapters[i];
       if (c.end_ms <= c.start_ms) c.end_ms = i + 1 < chapters.size() ? chapters[i + 1].start_ms : info.duration_ms;
       if (c.start_ms > info.duration_ms)
-        fail(src.chapters_file.empty() ? ep.media : src.chapters_file,
-             "chapter '" + c.title + "' starts after the end of the episode");
+        out->fail(src.chapters_file.empty() ? ep.media : src.chapters_file,
+                  "chapter '" + c.title + "' starts after the end of the episode");
     }
     const std::string path = feed_dir() + "chapters/" + stem + ".json";
-    (*outputs_)[path] = write_chapters_json(chapters);
+    out->outputs.emplace_back(path, write_chapters_json(chapters));
     ep.chapters = std::move(chapters);
     ep.chapters_url = public_url(path);
   }
 
-  void add_transcripts(const EpisodeSource& src, const std::string& stem, Episode& ep) {
+  void add_transcripts(const EpisodeSource& src, const std::string& stem, Episode& ep, Built* out) const {
     ep.transcripts.clear();
     for (Transcript t : src.transcripts) {
       if (t.type.empty()) t.type = transcript_type_for(t.source.empty() ? t.url : t.source);
       if (t.type.empty()) {
-        fail(src.file, "cannot tell the type of transcript " + (t.source.empty() ? t.url : t.source) +
-                           "; set type = \"text/vtt\" (or application/x-subrip, ...)");
+        out->fail(src.file, "cannot tell the type of transcript " + (t.source.empty() ? t.url : t.source) +
+                                "; set type = \"text/vtt\" (or application/x-subrip, ...)");
         continue;
       }
       if (!t.source.empty()) {
         auto content = read_file(join(root_, t.source));
         if (!content) {
-          fail(t.source, content.error().message);
+          out->fail(t.source, content.error().message);
           continue;
         }
         if (auto problem = check_transcript(*content, t.type, t.source)) {
-          report_->errors.push_back(*problem);
+          out->errors.push_back(*problem);
           continue;
         }
         const std::string path = feed_dir() + "transcripts/" + stem + file_extension(t.source);
-        (*outputs_)[path] = std::move(*content);
+        out->outputs.emplace_back(path, std::move(*content));
         t.url = public_url(path);
       }
       if (t.language.empty()) t.language = feed_.show.language;
@@ -365,41 +398,72 @@ class FeedBuilder {
   const std::string& root_;
   const FeedSource& feed_;
   const std::map<std::string, MediaInfo>& media_;
+  unsigned jobs_;
   Outputs* outputs_;
   BuildReport* report_;
 };
 
-// Writes outputs [begin, end) and appends them to *written in that order. Each
-// write ends in an fsync() that waits for the disk, so four run at once (150
-// pictures took 0.4 s one after another on a busy disk, 0.1 s so; more writers
-// only contend for the directory's lock). Stops taking new files at the first
-// failure and returns the failure of the earliest file.
-std::optional<Error> write_outputs(const std::string& root,
-                                   const std::vector<std::pair<std::string, std::string>>& outputs, size_t begin,
-                                   size_t end, std::vector<BuildOutput>* written) {
-  constexpr size_t kWriters = 4;
-  std::vector<std::optional<Result<WriteStatus>>> results(end - begin);
-  std::atomic<size_t> next{begin};
-  std::atomic<bool> failed{false};
-  const auto writer = [&] {
-    while (!failed) {
-      const size_t i = next++;
-      if (i >= end) return;
-      results[i - begin] = write_file_atomically(join(root, outputs[i].first), outputs[i].second);
-      if (!*results[i - begin]) failed = true;
-    }
-  };
-  std::vector<std::thread> pool;
-  for (size_t t = 1; t < std::min(kWriters, end - begin); ++t) pool.emplace_back(writer);
-  writer();
-  for (std::thread& t : pool) t.join();
-  for (size_t i = begin; i < end; ++i) {
-    const auto& result = results[i - begin];
-    if (!result) continue;  // not taken after a failure
-    if (!*result) return result->error();
-    written->push_back({outputs[i].first, **result});
+// Builds the selected feeds and writes what they change (a dry run only says
+// what it would): a build after the probing.
+void build_feeds(const std::string& root, const Workspace& ws, const std::vector<const FeedSource*>& feeds,
+                 const std::map<std::string, MediaInfo>& media, const BuildOptions& options, BuildReport* report) {
+  Outputs named;  // the files the feeds name: chapters, pictures, transcripts
+  for (const FeedSource* feed : feeds) {
+    std::vector<const EpisodeSource*> selected;
+    for (const EpisodeSource& src : ws.episodes)
+      if (matches_any_pattern(feed->episode_patterns, src.file)) selected.push_back(&src);
+    report->shows.push_back(FeedBuilder(root, *feed, media, options.jobs, &named, report).build(selected));
   }
-  return std::nullopt;
+  if (!report->errors.empty()) return;
+
+  // Everything is ready: only now touch the disk.
+  Outputs feed_files;
+  if (options.dry_run) {
+    for (const Show& show : report->shows) feed_files["feeds/" + show.name + ".xml"] = write_rss(show);
+    for (const Outputs* files : {&named, &feed_files}) {
+      for (const auto& [path, bytes] : *files) {
+        auto current = read_file(join(root, path));
+        const WriteStatus status =
+            !current ? WriteStatus::kCreated : *current == bytes ? WriteStatus::kUnchanged : WriteStatus::kUpdated;
+        report->outputs.push_back({path, status});
+      }
+    }
+    return;
+  }
+  FileBatch batch;
+  std::vector<BuildOutput> written;
+  std::optional<Error> failed;
+  {
+    // The named files go to temporary files on a thread of their own while the
+    // feeds are serialized.
+    std::jthread writer([&] {
+      for (const auto& [path, bytes] : named) {
+        auto status = batch.add(join(root, path), bytes, 0);
+        if (!status) {
+          failed = status.error();
+          return;
+        }
+        written.push_back({path, *status});
+      }
+    });
+    for (const Show& show : report->shows) feed_files["feeds/" + show.name + ".xml"] = write_rss(show);
+  }
+  // Feeds in a stage after the files they name: a reader, or a crash, never sees
+  // a feed whose chapters or pictures are not there yet.
+  for (auto it = feed_files.begin(); !failed && it != feed_files.end(); ++it) {
+    auto status = batch.add(join(root, it->first), it->second, 1);
+    if (status) {
+      written.push_back({it->first, *status});
+    } else {
+      failed = status.error();
+    }
+  }
+  if (!failed) failed = batch.commit();
+  if (failed) {
+    report->errors.push_back(std::move(*failed));
+    return;
+  }
+  report->outputs = std::move(written);
 }
 
 }  // namespace
@@ -434,45 +498,23 @@ BuildReport build_workspace(const std::string& root, const BuildOptions& options
   }
   if (!report.errors.empty()) return report;
 
-  const std::map<std::string, MediaInfo> media = probe_media(root, ws, options, &report);
+  ProbeCache cache = options.use_cache ? ProbeCache::load(join(root, kCacheFile)) : ProbeCache{};
+  const std::map<std::string, MediaInfo> media = probe_media(root, ws, options, &cache, &report);
   for (const auto& [path, info] : media)
     for (const std::string& w : info.warnings) report.warnings.push_back(Error{ErrorCode::kInvalidInput, w, path, 0, 0});
-
-  Outputs outputs;
-  for (const FeedSource* feed : feeds) {
-    std::vector<const EpisodeSource*> selected;
-    for (const EpisodeSource& src : ws.episodes)
-      if (matches_any_pattern(feed->episode_patterns, src.file)) selected.push_back(&src);
-    report.shows.push_back(FeedBuilder(root, *feed, media, &outputs, &report).build(selected));
-  }
-  if (!report.errors.empty()) return report;
-
-  // Everything is ready: only now touch the disk, feeds last so a reader never
-  // sees a feed that names a chapters file or image not yet written.
-  std::vector<std::pair<std::string, std::string>> ordered(outputs.begin(), outputs.end());
-  const auto is_feed = [](const std::string& path) {
-    return path.rfind("feeds/", 0) == 0 && path.find('/', 6) == std::string::npos && file_extension(path) == ".xml";
-  };
-  const auto first_feed =
-      std::stable_partition(ordered.begin(), ordered.end(), [&](const auto& o) { return !is_feed(o.first); });
-  if (options.dry_run) {
-    for (const auto& [path, bytes] : ordered) {
-      auto current = read_file(join(root, path));
-      const WriteStatus status =
-          !current ? WriteStatus::kCreated : *current == bytes ? WriteStatus::kUnchanged : WriteStatus::kUpdated;
-      report.outputs.push_back({path, status});
+  // The probe cache (a megabyte of JSON for 1,000 episodes) is written on a
+  // thread of its own while the feeds are built.
+  std::optional<Error> cache_error;
+  {
+    std::jthread saver;
+    if (options.use_cache && !options.dry_run) {
+      cache.forget_unused();
+      saver = std::jthread([&] { cache_error = cache.save(join(root, kCacheFile)); });
     }
-    return report;
+    build_feeds(root, ws, feeds, media, options, &report);
   }
-  const size_t feeds_at = static_cast<size_t>(first_feed - ordered.begin());
-  if (auto e = write_outputs(root, ordered, 0, feeds_at, &report.outputs)) {
-    report.errors.push_back(std::move(*e));
-    return report;
-  }
-  if (auto e = write_outputs(root, ordered, feeds_at, ordered.size(), &report.outputs)) {
-    report.errors.push_back(std::move(*e));
-    return report;
-  }
+  if (cache_error) report.warnings.insert(report.warnings.begin(), std::move(*cache_error));
+  if (!report.errors.empty() || options.dry_run) return report;
   // Only a clean build may let the next one be skipped: warnings are worth seeing again.
   // The stamp is what the build read, with the outputs as now written: an input
   // changed during the build makes the next build run.
@@ -487,7 +529,11 @@ BuildReport build_workspace(const std::string& root, const BuildOptions& options
       struct stat st {};
       if (::lstat(path.c_str(), &st) == 0) files.push_back(stamp_line(path, st));
     }
-    if (auto saved = write_file_atomically(join(root, kStampFile), workspace_stamp(std::move(files), options)); !saved)
+    // Not flushed to disk: a stamp lost in a crash only makes the next build run,
+    // and one that outlives a lost output no longer matches it.
+    if (auto saved = write_file_atomically(join(root, kStampFile), workspace_stamp(std::move(files), options),
+                                           Durability::kCache);
+        !saved)
       report.warnings.push_back(saved.error());
   }
   return report;

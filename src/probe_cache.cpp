@@ -191,7 +191,8 @@ std::optional<Error> ProbeCache::save(const std::string& file) const {
   j.key("format").value(kFormat);
   j.end_object();
   out += '\n';
-  auto written = write_file_atomically(file, out);
+  // Not flushed to disk: a cache damaged by a crash is read as empty.
+  auto written = write_file_atomically(file, out, Durability::kCache);
   if (!written) return written.error();
   return std::nullopt;
 }

@@ -67,44 +67,20 @@ size_t decode_utf8(std::string_view in, size_t at, uint32_t* cp) {
   return len;
 }
 
-std::string clean_text(std::string_view in, bool* changed) {
-  std::string out;
-  out.reserve(in.size());
-  bool touched = false;
-  size_t i = 0;
-  while (i < in.size()) {
-    uint32_t cp = 0;
-    const size_t len = decode_utf8(in, i, &cp);
-    if (len == 0) {
-      // One replacement per maximal invalid run of bytes, as most decoders do.
-      out += kReplacement;
-      touched = true;
-      ++i;
-      while (i < in.size() && decode_utf8(in, i, &cp) == 0) ++i;
-      continue;
-    }
-    if (is_allowed(cp)) {
-      out.append(in.substr(i, len));
-    } else {
-      touched = true;
-    }
-    i += len;
-  }
-  if (changed) *changed = touched;
-  return out;
-}
+namespace {
 
-bool is_clean_text(std::string_view in) {
+// The length of the longest prefix of `in` that clean_text() keeps as it is:
+// printable ASCII is skipped 32 bytes at a time, then 8.
+size_t clean_prefix(std::string_view in) {
   const char* p = in.data();
   const size_t n = in.size();
   size_t i = 0;
   while (i < n) {
-    // Printable ASCII, 32 bytes at a time, then 8.
     while (i + 32 <= n && (unprintable_bytes(load8(p + i)) | unprintable_bytes(load8(p + i + 8)) |
                            unprintable_bytes(load8(p + i + 16)) | unprintable_bytes(load8(p + i + 24))) == 0)
       i += 32;
     while (i + 8 <= n && unprintable_bytes(load8(p + i)) == 0) i += 8;
-    if (i == n) return true;
+    if (i == n) return n;
     // Something else among the next eight bytes (or the last few): one character at
     // a time up to the end of them.
     for (const size_t stop = std::min(i + 8, n); i < stop;) {
@@ -115,12 +91,43 @@ bool is_clean_text(std::string_view in) {
       }
       uint32_t cp = 0;
       const size_t len = decode_utf8(in, i, &cp);
-      if (len == 0 || !is_allowed(cp)) return false;
+      if (len == 0 || !is_allowed(cp)) return i;
       i += len;
     }
   }
-  return true;
+  return n;
 }
+
+}  // namespace
+
+// Nearly all text is clean: its runs are copied whole, and only what stops one
+// is looked at a character at a time.
+std::string clean_text(std::string_view in, bool* changed) {
+  std::string out;
+  out.reserve(in.size());
+  bool touched = false;
+  size_t i = 0;
+  for (;;) {
+    const size_t run = clean_prefix(in.substr(i));
+    out.append(in.substr(i, run));
+    i += run;
+    if (i == in.size()) break;
+    touched = true;
+    uint32_t cp = 0;
+    if (const size_t len = decode_utf8(in, i, &cp); len > 0) {
+      i += len;  // a character that goes
+      continue;
+    }
+    // One replacement per maximal invalid run of bytes, as most decoders do.
+    out += kReplacement;
+    ++i;
+    while (i < in.size() && decode_utf8(in, i, &cp) == 0) ++i;
+  }
+  if (changed) *changed = touched;
+  return out;
+}
+
+bool is_clean_text(std::string_view in) { return clean_prefix(in) == in.size(); }
 
 // Feeds are mostly ASCII and this runs over every byte of a 50 MB one: ASCII is
 // skipped 32 bytes at a time.

@@ -1,17 +1,23 @@
 // Reading and writing the workspace's own files: the one place that speaks toml++.
 #include "podsmith/workspace.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 #include <toml++/toml.h>
+#include <unordered_set>
 
+#include "parallel.h"
 #include "podsmith/dates.h"
+#include "podsmith/file_io.h"
 #include "podsmith/text.h"
 
 namespace podsmith {
@@ -327,15 +333,48 @@ bool glob_match(std::string_view pattern, std::string_view text) {
   return p == pattern.size();
 }
 
-std::string read_whole_file(const fs::path& path, std::optional<Error>* error, const std::string& shown) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+// The regular files under root/media, as workspace-relative paths "media/...",
+// in no particular order: what std::filesystem's recursive iterator lists (a
+// symbolic link to a file counts; one to a directory is not followed), from the
+// types readdir() gives rather than a path object and a status per entry.
+// Directories that cannot be read are left out.
+std::vector<std::string> list_media_files(const fs::path& base) {
+  std::vector<std::string> files;
+  std::vector<std::string> dirs{"media"};
+  while (!dirs.empty()) {
+    const std::string dir = std::move(dirs.back());
+    dirs.pop_back();
+    DIR* d = ::opendir((base / dir).c_str());
+    if (d == nullptr) continue;
+    while (const dirent* entry = ::readdir(d)) {
+      const char* name = entry->d_name;
+      if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0) continue;
+      unsigned char type = entry->d_type;
+      if (type == DT_LNK || type == DT_UNKNOWN) {  // some file systems leave the type unknown
+        struct stat st {};
+        if (::fstatat(::dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
+        const bool link = S_ISLNK(st.st_mode);
+        if (link && ::fstatat(::dirfd(d), name, &st, 0) != 0) continue;
+        type = S_ISREG(st.st_mode) ? DT_REG : S_ISDIR(st.st_mode) && !link ? DT_DIR : DT_UNKNOWN;
+      }
+      if (type == DT_REG) {
+        files.push_back(dir + '/' + name);
+      } else if (type == DT_DIR) {
+        dirs.push_back(dir + '/' + name);
+      }
+    }
+    ::closedir(d);
+  }
+  return files;
+}
+
+std::string read_whole_file(const std::string& path, std::optional<Error>* error, const std::string& shown) {
+  auto text = read_file(path);
+  if (!text) {
     *error = Error{ErrorCode::kUnreadable, "cannot read the file", shown, 0, 0};
     return {};
   }
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  return std::move(*text);
 }
 
 bool is_env_name(std::string_view s) {
@@ -637,6 +676,124 @@ Result<EpisodeSource> parse_sidecar(std::string_view text, const std::string& fi
   return src;
 }
 
+namespace {
+
+// The files under media/ as one listing read them, to look names up in without
+// a stat() each (thousands of episodes, a dozen names each); anything else is
+// stat()ed.
+struct MediaFiles {
+  const fs::path& base;
+  const std::unordered_set<std::string>& listed;
+
+  bool exist(const std::string& relative) const {
+    if (relative.rfind("media/", 0) == 0) return listed.count(relative) > 0;
+    return fs::is_regular_file(base / relative);
+  }
+
+  // base / relative, without taking either apart into a path object.
+  std::string path_of(const std::string& relative) const {
+    const std::string& root = base.native();
+    if (root.empty()) return relative;
+    return root.back() == '/' ? root + relative : root + '/' + relative;
+  }
+};
+
+// `path` without the extension of its file name, as parent_path() / stem() has
+// it: "media/a/ep1.mp3" -> "media/a/ep1"; ".hidden" and ".." have none.
+std::string without_extension(const std::string& path) {
+  const size_t name = path.rfind('/') + 1;  // 0 without a slash
+  const size_t dot = path.rfind('.');
+  if (dot == std::string::npos || dot <= name || path.compare(name, std::string::npos, "..") == 0) return path;
+  return path.substr(0, dot);
+}
+
+// One sidecar, read and completed from the files beside it: its episode, or the
+// error that rules it out; and the files it names that are missing, which count
+// only if it keeps its media.
+struct LoadedSidecar {
+  std::optional<EpisodeSource> source;
+  std::optional<Error> error;
+  std::vector<Error> missing;
+};
+
+void load_sidecar(const MediaFiles& files, const std::string& f, LoadedSidecar* out) {
+  std::optional<Error> read_error;
+  const std::string text = read_whole_file(files.path_of(f), &read_error, f);
+  if (read_error) {
+    out->error = std::move(read_error);
+    return;
+  }
+  auto parsed = parse_sidecar(text, f);
+  if (!parsed) {
+    out->error = parsed.error();
+    return;
+  }
+  EpisodeSource& src = out->source.emplace(std::move(*parsed));
+  const std::string stem = f.substr(0, f.size() - 3);  // "media/a/ep1.md" -> "media/a/ep1"
+  if (src.remote_media) {
+    // Nothing on disk to find or claim; files beside it are named after the sidecar.
+  } else if (src.episode.media.empty()) {
+    std::vector<std::string> found;
+    std::string candidate = stem + '.';  // one buffer for the dozen names
+    for (const std::string& ext : media_extensions()) {
+      candidate.resize(stem.size() + 1);
+      candidate += ext;
+      if (files.exist(candidate)) found.push_back(candidate);
+    }
+    if (found.empty()) {
+      out->error = Error{ErrorCode::kNotFound,
+                        "no media file " + stem + ".mp3 (or .m4a, ...) beside this sidecar; set media = \"FILE\"", f,
+                        0, 0};
+      return;
+    }
+    if (found.size() > 1) {
+      out->error = Error{ErrorCode::kInvalidInput,
+                        "several media files match (" + found[0] + ", " + found[1] +
+                            "); say which one with media = \"FILE\"",
+                        f, 0, 0};
+      return;
+    }
+    src.episode.media = found[0];
+  } else if (!files.exist(src.episode.media)) {
+    out->error = Error{ErrorCode::kNotFound, "media file " + src.episode.media + " does not exist", f, 0, 0};
+    return;
+  }
+  // Files beside the media: <stem>.chapters.txt, <stem>.vtt, <stem>.srt.
+  const std::string media_stem = src.remote_media ? stem : without_extension(src.episode.media);
+  std::string beside = media_stem;
+  const auto with_extension = [&](const char* ext) -> const std::string& {
+    beside.resize(media_stem.size());
+    return beside += ext;
+  };
+  if (src.chapters_file.empty() && src.episode.chapters_url.empty()) {
+    for (const char* ext : {".chapters.txt", ".chapters.json"}) {
+      if (files.exist(with_extension(ext))) {
+        src.chapters_file = beside;
+        break;
+      }
+    }
+  }
+  if (src.transcripts.empty()) {
+    for (const char* ext : {".vtt", ".srt"}) {
+      if (files.exist(with_extension(ext))) {
+        Transcript t;
+        t.source = beside;
+        src.transcripts.push_back(std::move(t));
+      }
+    }
+  }
+  for (const Transcript& t : src.transcripts) {
+    if (!t.source.empty() && !files.exist(t.source))
+      out->missing.push_back(Error{ErrorCode::kNotFound, "transcript " + t.source + " does not exist", f, 0, 0});
+  }
+  if (!src.chapters_file.empty() && !files.exist(src.chapters_file))
+    out->missing.push_back(Error{ErrorCode::kNotFound, "chapters file " + src.chapters_file + " does not exist", f, 0, 0});
+  if (!src.image_file.empty() && !files.exist(src.image_file))
+    out->missing.push_back(Error{ErrorCode::kNotFound, "image " + src.image_file + " does not exist", f, 0, 0});
+}
+
+}  // namespace
+
 LoadedWorkspace load_workspace(const std::string& root) {
   LoadedWorkspace out;
   out.workspace.root = root;
@@ -656,7 +813,7 @@ LoadedWorkspace load_workspace(const std::string& root) {
                                root, 0, 0});
   for (const std::string& f : feed_files) {
     std::optional<Error> read_error;
-    const std::string text = read_whole_file(base / f, &read_error, f);
+    const std::string text = read_whole_file((base / f).string(), &read_error, f);
     if (read_error) {
       out.errors.push_back(*read_error);
       continue;
@@ -669,105 +826,40 @@ LoadedWorkspace load_workspace(const std::string& root) {
     }
   }
 
-  // One walk of media/ lists every file; the lookups below use that list rather
-  // than a stat() per candidate name (thousands of episodes, a dozen names each).
-  std::set<std::string> media_files;
+  std::unordered_set<std::string> media_files;
   std::vector<std::string> sidecars;  // every .md (but README.md), sorted
-  const fs::path media = base / "media";
-  const size_t prefix = base.native().size() + (base.native().empty() || base.native().back() == '/' ? 0 : 1);
-  for (fs::recursive_directory_iterator it(media, fs::directory_options::skip_permission_denied, ec), end;
-       !ec && it != end; it.increment(ec)) {
-    if (!it->is_regular_file()) continue;
-    const std::string relative = fs::path(it->path().native().substr(prefix)).generic_string();
-    media_files.insert(relative);
-    if (it->path().extension() == ".md" && it->path().filename() != "README.md") sidecars.push_back(relative);
+  for (std::string& relative : list_media_files(base)) {
+    const std::string_view name = std::string_view(relative).substr(relative.rfind('/') + 1);
+    // "x.md" (not ".md", which has no extension), as fs::path::extension() tells.
+    if (name.size() > 3 && name.substr(name.size() - 3) == ".md" && name != "README.md") sidecars.push_back(relative);
+    media_files.insert(std::move(relative));
   }
   std::sort(sidecars.begin(), sidecars.end());
-  const auto exists = [&](const std::string& relative) {
-    if (relative.rfind("media/", 0) == 0) return media_files.count(relative) > 0;
-    return fs::is_regular_file(base / relative);
-  };
-
+  // Reading, parsing and looking up the files beside a sidecar need nothing from
+  // the others: on every core. Only claiming media goes in sidecar order, so the
+  // errors come in one order however many threads there are.
+  const MediaFiles files{base, media_files};
+  std::vector<LoadedSidecar> loaded(sidecars.size());
+  parallel_for(sidecars.size(), 0, [&](size_t i) { load_sidecar(files, sidecars[i], &loaded[i]); });
+  out.workspace.episodes.reserve(sidecars.size());
   std::map<std::string, std::string> claimed;  // media path -> sidecar
-  for (const std::string& f : sidecars) {
-    std::optional<Error> read_error;
-    const std::string text = read_whole_file(base / f, &read_error, f);
-    if (read_error) {
-      out.errors.push_back(*read_error);
+  for (size_t i = 0; i < sidecars.size(); ++i) {
+    LoadedSidecar& l = loaded[i];
+    if (l.error) {
+      out.errors.push_back(std::move(*l.error));
       continue;
     }
-    auto parsed = parse_sidecar(text, f);
-    if (!parsed) {
-      out.errors.push_back(parsed.error());
-      continue;
-    }
-    EpisodeSource& src = *parsed;
-    const fs::path stem = fs::path(f).parent_path() / fs::path(f).stem();
-    if (src.remote_media) {
-      // Nothing on disk to find or claim; files beside it are named after the sidecar.
-    } else if (src.episode.media.empty()) {
-      std::vector<std::string> found;
-      for (const std::string& ext : media_extensions()) {
-        const std::string candidate = stem.generic_string() + "." + ext;
-        if (exists(candidate)) found.push_back(candidate);
-      }
-      if (found.empty()) {
-        out.errors.push_back(Error{ErrorCode::kNotFound,
-                                   "no media file " + stem.generic_string() +
-                                       ".mp3 (or .m4a, ...) beside this sidecar; set media = \"FILE\"",
-                                   f, 0, 0});
-        continue;
-      }
-      if (found.size() > 1) {
-        out.errors.push_back(Error{ErrorCode::kInvalidInput,
-                                   "several media files match (" + found[0] + ", " + found[1] +
-                                       "); say which one with media = \"FILE\"",
-                                   f, 0, 0});
-        continue;
-      }
-      src.episode.media = found[0];
-    } else if (!exists(src.episode.media)) {
-      out.errors.push_back(Error{ErrorCode::kNotFound, "media file " + src.episode.media + " does not exist", f, 0, 0});
-      continue;
-    }
+    EpisodeSource& src = *l.source;
     const auto [it, inserted] =
-        claimed.emplace(src.remote_media ? src.episode.enclosure.url : src.episode.media, f);
+        claimed.emplace(src.remote_media ? src.episode.enclosure.url : src.episode.media, sidecars[i]);
     if (!inserted) {
       out.errors.push_back(Error{ErrorCode::kInvalidInput,
                                  "media " + it->first + " is also claimed by " + it->second +
                                      "; each media file belongs to one sidecar",
-                                 f, 0, 0});
+                                 sidecars[i], 0, 0});
       continue;
     }
-    // Files beside the media: <stem>.chapters.txt, <stem>.vtt, <stem>.srt.
-    const std::string media_stem =
-        src.remote_media ? stem.generic_string()
-                         : (fs::path(src.episode.media).parent_path() / fs::path(src.episode.media).stem()).generic_string();
-    if (src.chapters_file.empty() && src.episode.chapters_url.empty()) {
-      for (const char* ext : {".chapters.txt", ".chapters.json"}) {
-        if (exists(media_stem + ext)) {
-          src.chapters_file = media_stem + ext;
-          break;
-        }
-      }
-    }
-    if (src.transcripts.empty()) {
-      for (const char* ext : {".vtt", ".srt"}) {
-        if (exists(media_stem + ext)) {
-          Transcript t;
-          t.source = media_stem + ext;
-          src.transcripts.push_back(std::move(t));
-        }
-      }
-    }
-    for (const Transcript& t : src.transcripts) {
-      if (!t.source.empty() && !exists(t.source))
-        out.errors.push_back(Error{ErrorCode::kNotFound, "transcript " + t.source + " does not exist", f, 0, 0});
-    }
-    if (!src.chapters_file.empty() && !exists(src.chapters_file))
-      out.errors.push_back(Error{ErrorCode::kNotFound, "chapters file " + src.chapters_file + " does not exist", f, 0, 0});
-    if (!src.image_file.empty() && !exists(src.image_file))
-      out.errors.push_back(Error{ErrorCode::kNotFound, "image " + src.image_file + " does not exist", f, 0, 0});
+    for (Error& e : l.missing) out.errors.push_back(std::move(e));
     out.workspace.episodes.push_back(std::move(src));
   }
   for (const FeedSource& feed : out.workspace.feeds) {

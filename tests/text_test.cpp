@@ -133,6 +133,26 @@ TEST_CASE("is_clean_text says whether clean_text would change the text, wherever
   CHECK(podsmith::is_clean_text("Tom & Jerry — 東京 🎙\ttab\nline"));
 }
 
+TEST_CASE("clean_text cleans each odd character wherever it falls in a long clean run") {
+  // clean_text copies clean runs whole: put one or two odd characters at every
+  // offset, so that a run ends and starts again at every place.
+  const std::pair<std::string, std::string> odd[] = {
+      {"\x01", ""}, {"\x7F", ""}, {"\xC2\x85", ""}, {"\xEF\xBF\xBE", ""},
+      {"\xFF", "\xEF\xBF\xBD"}, {"\xC3", "\xEF\xBF\xBD"}, {"\xED\xA0\x80", "\xEF\xBF\xBD"},
+      {"\xFF\xFE\xFD", "\xEF\xBF\xBD"}};
+  for (size_t at = 0; at <= 70; ++at) {
+    const std::string before(at, 'a'), middle(at % 11 + 1, 'm'), after(70 - at, 'b');
+    for (const auto& [o, cleaned] : odd) {
+      CAPTURE(at, o);
+      bool changed = false;
+      CHECK(clean_text(before + o + after, &changed) == before + cleaned + after);
+      CHECK(changed);
+      CHECK(clean_text(before + o + middle + o + "\xC3\xA9" + after) ==
+            before + cleaned + middle + cleaned + "\xC3\xA9" + after);
+    }
+  }
+}
+
 TEST_CASE("percent_encode keeps unreserved characters and what it is told to keep") {
   CHECK(podsmith::percent_encode("media/ep 1 & \xC3\xBC.mp3", "/") == "media/ep%201%20%26%20%C3%BC.mp3");
   CHECK(podsmith::percent_encode("a/b?c=d") == "a%2Fb%3Fc%3Dd");

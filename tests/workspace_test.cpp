@@ -1,8 +1,11 @@
 #include "podsmith/workspace.h"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
 
 #include "podsmith/dates.h"
+#include "test_support.h"
 
 using podsmith::parse_feed;
 using podsmith::parse_sidecar;
@@ -165,4 +168,32 @@ TEST_CASE("parse_feed refuses a [publish] table that would leak a password or ca
     // The password itself is never repeated back.
     CHECK_THAT(feed.error().message, !Catch::Contains("hunter2"));
   }
+}
+
+TEST_CASE("load_workspace finds media and files beside it through links, in subfolders, but not in linked folders") {
+  namespace fs = std::filesystem;
+  podsmith::test::TempDir dir;
+  const fs::path d = dir.path();
+  podsmith::test::make_tiny_workspace(d);
+  // A linked media file counts, as does a transcript beside it; a linked folder is
+  // not entered, so the sidecar in it is not an episode.
+  fs::create_directories(d / "media/2024");
+  fs::create_directories(d / "elsewhere");
+  fs::copy_file(d / "media/ep1.mp3", d / "elsewhere/ep2.mp3");
+  fs::create_symlink(d / "elsewhere/ep2.mp3", d / "media/2024/ep2.mp3");
+  std::ofstream(d / "media/2024/ep2.md") << sidecar("guid = \"g2\"\ndate = 2024-05-02T09:00:00Z\n");
+  std::ofstream(d / "media/2024/ep2.vtt") << "WEBVTT\n";
+  std::ofstream(d / "elsewhere/ep3.md") << sidecar("guid = \"g3\"\ndate = 2024-05-03T09:00:00Z\n");
+  fs::create_directory_symlink(d / "elsewhere", d / "media/linked");
+  std::ofstream(d / "media/README.md") << "Not an episode.\n";
+
+  const auto loaded = podsmith::load_workspace(d.string());
+  REQUIRE(loaded.errors.empty());
+  REQUIRE(loaded.workspace.episodes.size() == 2);
+  const podsmith::EpisodeSource& ep2 = loaded.workspace.episodes[0];
+  CHECK(ep2.file == "media/2024/ep2.md");
+  CHECK(ep2.episode.media == "media/2024/ep2.mp3");
+  REQUIRE(ep2.transcripts.size() == 1);
+  CHECK(ep2.transcripts[0].source == "media/2024/ep2.vtt");
+  CHECK(loaded.workspace.episodes[1].file == "media/ep1.md");
 }
