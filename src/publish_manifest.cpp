@@ -12,6 +12,7 @@
 #include <optional>
 
 #include "podsmith/file_io.h"
+#include "podsmith/text.h"
 
 namespace podsmith {
 
@@ -105,20 +106,6 @@ std::optional<Error> save_multipart_uploads(const std::string& path, const Multi
   return std::nullopt;
 }
 
-namespace {
-
-std::string hex(const unsigned char* bytes, size_t size) {
-  static const char* const kHex = "0123456789abcdef";
-  std::string out;
-  for (size_t i = 0; i < size; ++i) {
-    out += kHex[bytes[i] >> 4];
-    out += kHex[bytes[i] & 15];
-  }
-  return out;
-}
-
-}  // namespace
-
 Result<std::string> content_hash_file(const std::string& path) {
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), std::fclose);
   if (!file) return Error{ErrorCode::kUnreadable, std::string("cannot read: ") + std::strerror(errno), path, 0, 0};
@@ -132,7 +119,7 @@ Result<std::string> content_hash_file(const std::string& path) {
   if (std::ferror(file.get())) return Error{ErrorCode::kUnreadable, "cannot read", path, 0, 0};
   XXH128_canonical_t canonical;  // big-endian, as xxhsum prints it
   XXH128_canonicalFromHash(&canonical, XXH3_128bits_digest(state.get()));
-  return "xxh128:" + hex(canonical.digest, sizeof canonical.digest);
+  return "xxh128:" + hex_lower(std::string_view(reinterpret_cast<const char*>(canonical.digest), sizeof canonical.digest));
 }
 
 Result<std::string> sha256_file(const std::string& path) {
@@ -149,7 +136,7 @@ Result<std::string> sha256_file(const std::string& path) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned size = 0;
   EVP_DigestFinal_ex(ctx.get(), digest.data(), &size);
-  return hex(digest.data(), size);
+  return hex_lower(std::string_view(reinterpret_cast<const char*>(digest.data()), size));
 }
 
 }  // namespace podsmith

@@ -28,6 +28,7 @@
 #include "podsmith/http_client.h"
 #include "podsmith/publish_manifest.h"
 #include "podsmith/rss_writer.h"
+#include "podsmith/text.h"
 #include "remote_backends.h"
 #include "s3_multipart.h"
 
@@ -58,12 +59,7 @@ std::optional<std::pair<std::string, std::string>> md5_file(const std::string& p
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned size = 0;
   EVP_DigestFinal_ex(ctx.get(), digest.data(), &size);
-  static const char* const kHex = "0123456789abcdef";
-  std::string hex;
-  for (unsigned i = 0; i < size; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 15];
-  }
+  const std::string hex = hex_lower(std::string_view(reinterpret_cast<const char*>(digest.data()), size));
   std::array<unsigned char, 32> base64{};
   const int length = EVP_EncodeBlock(base64.data(), digest.data(), static_cast<int>(size));
   return std::pair{hex, std::string(reinterpret_cast<const char*>(base64.data()), static_cast<size_t>(length))};
@@ -74,13 +70,7 @@ std::string sha256_hex(const std::string& bytes) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned size = 0;
   if (EVP_Digest(bytes.data(), bytes.size(), digest.data(), &size, EVP_sha256(), nullptr) != 1) return {};
-  static const char* const kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < size; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out;
+  return hex_lower(std::string_view(reinterpret_cast<const char*>(digest.data()), size));
 }
 
 // MD5 (and, when asked, SHA-256) of byte ranges of a file read in order, and
@@ -118,17 +108,17 @@ class RangeHasher {
     }
     Digests d;
     const auto md5_raw = finish(md5.get());
-    d.md5_hex = hex(md5_raw);
+    d.md5_hex = hex_lower(md5_raw);
     std::array<unsigned char, 32> base64{};
     const int size = EVP_EncodeBlock(base64.data(), reinterpret_cast<const unsigned char*>(md5_raw.data()),
                                      static_cast<int>(md5_raw.size()));
     d.md5_base64.assign(reinterpret_cast<const char*>(base64.data()), static_cast<size_t>(size));
-    if (sha) d.sha256_hex = hex(finish(sha.get()));
+    if (sha) d.sha256_hex = hex_lower(finish(sha.get()));
     return d;
   }
 
   // The MD5 of every byte read so far, as hex; call once, after the last range.
-  std::string whole_md5_hex() { return ok() ? hex(finish(whole_.get())) : std::string(); }
+  std::string whole_md5_hex() { return ok() ? hex_lower(finish(whole_.get())) : std::string(); }
 
  private:
   using Ctx = std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX*)>;
@@ -137,15 +127,6 @@ class RangeHasher {
     unsigned size = 0;
     EVP_DigestFinal_ex(ctx, digest.data(), &size);
     return std::string(reinterpret_cast<const char*>(digest.data()), size);
-  }
-  static std::string hex(const std::string& bytes) {
-    static const char* const kHex = "0123456789abcdef";
-    std::string out;
-    for (unsigned char c : bytes) {
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-    return out;
   }
 
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file_;

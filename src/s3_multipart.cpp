@@ -105,13 +105,8 @@ std::string multipart_etag(const std::vector<std::string>& part_md5_hex) {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned size = 0;
   if (EVP_Digest(binary.data(), binary.size(), digest.data(), &size, EVP_md5(), nullptr) != 1) return {};
-  static const char* const kHex = "0123456789abcdef";
-  std::string out;
-  for (unsigned i = 0; i < size; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 15];
-  }
-  return out + "-" + std::to_string(part_md5_hex.size());
+  return hex_lower(std::string_view(reinterpret_cast<const char*>(digest.data()), size)) + "-" +
+         std::to_string(part_md5_hex.size());
 }
 
 std::string canonical_query(std::vector<std::pair<std::string, std::string>> params) {

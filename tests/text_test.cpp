@@ -165,3 +165,9 @@ TEST_CASE("percent_decode reads %XX in either case and refuses a broken escape")
   CHECK_FALSE(podsmith::percent_decode("100%"));
   CHECK_FALSE(podsmith::percent_decode("%zz"));
 }
+
+TEST_CASE("hex_lower writes every byte as two lowercase digits") {
+  CHECK(podsmith::hex_lower("") == "");
+  CHECK(podsmith::hex_lower(std::string_view("\x00\x0f\xa5\xff", 4)) == "000fa5ff");
+  CHECK(podsmith::hex_lower("podsmith") == "706f64736d697468");
+}

@@ -48,6 +48,9 @@ std::string percent_encode(std::string_view in, std::string_view keep = {});
 /// `in` with each %XX decoded; nullopt when a % is not followed by two hex digits.
 std::optional<std::string> percent_decode(std::string_view in);
 
+/// `bytes` as lowercase hexadecimal, two digits a byte (digests: "d41d8c...").
+std::string hex_lower(std::string_view bytes);
+
 /// Levenshtein distance between two byte strings.
 size_t edit_distance(std::string_view a, std::string_view b);
 
