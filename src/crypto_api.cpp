@@ -1,9 +1,7 @@
-// The OpenSSL libcrypto functions podsmith calls (digests for ids, manifests, host
-// keys and S3; base64; random bytes for new guids), each forwarding to
-// libcrypto.so.3 loaded on first use (see lazy_library.h for why). A function
-// missing here is a link error.
+// The OpenSSL libcrypto functions podsmith calls (digests for the publish manifest,
+// SFTP host keys and S3; base64), each forwarding to libcrypto.so.3 loaded on
+// first use (see lazy_library.h for why). A function missing here is a link error.
 #include <openssl/evp.h>
-#include <openssl/rand.h>
 
 #include "lazy_library.h"
 
@@ -19,18 +17,8 @@ podsmith::LazyLibrary& libcrypto() {
 
 }  // namespace
 
-int RAND_bytes(unsigned char* buf, int num) {
-  PODSMITH_REAL(RAND_bytes);
-  return real(buf, num);
-}
-
 const EVP_MD* EVP_md5() {
   PODSMITH_REAL(EVP_md5);
-  return real();
-}
-
-const EVP_MD* EVP_sha1() {
-  PODSMITH_REAL(EVP_sha1);
   return real();
 }
 

