@@ -9,31 +9,10 @@
 #include "podsmith/probe_cache.h"
 #include "test_support.h"
 
+using podsmith::test::check_readers_agree;
 using podsmith::test::source_path;
 
 namespace {
-
-// probe() with podsmith's own readers and with TagLib only: the same result.
-void check_readers_agree(const std::string& path) {
-  CAPTURE(path);
-  podsmith::ProbeOptions taglib_only;
-  taglib_only.plain_readers = false;
-  const auto plain = podsmith::probe(path);
-  const auto reference = podsmith::probe(path, taglib_only);
-  REQUIRE(plain.has_value() == reference.has_value());
-  if (!plain) {
-    CHECK(plain.error().message == reference.error().message);
-    return;
-  }
-  CHECK(podsmith::media_info_to_json(*plain) == podsmith::media_info_to_json(*reference));
-  const auto art = podsmith::read_cover_art(path);
-  const auto art_reference = podsmith::read_cover_art(path, taglib_only);
-  REQUIRE(art.has_value() == art_reference.has_value());
-  if (art && *art) {
-    REQUIRE(*art_reference);
-    CHECK((*art)->bytes == (*art_reference)->bytes);
-  }
-}
 
 std::string le32(uint32_t v) {
   return {static_cast<char>(v), static_cast<char>(v >> 8), static_cast<char>(v >> 16), static_cast<char>(v >> 24)};

@@ -19,6 +19,7 @@
 using podsmith::ErrorCode;
 using podsmith::MediaInfo;
 using podsmith::probe;
+using podsmith::test::check_readers_agree;
 using podsmith::test::source_path;
 
 namespace {
@@ -320,29 +321,6 @@ TEST_CASE("probe orders ID3 chapters by start time when there is no table of con
 // trivially: the point is that none is read differently.
 
 namespace {
-
-void check_readers_agree(const std::string& path) {
-  CAPTURE(path);
-  podsmith::ProbeOptions taglib_only;
-  taglib_only.plain_readers = false;
-  const auto plain = probe(path);
-  const auto reference = probe(path, taglib_only);
-  REQUIRE(plain.has_value() == reference.has_value());
-  if (!plain) {
-    CHECK(plain.error().message == reference.error().message);
-    return;
-  }
-  CHECK(podsmith::media_info_to_json(*plain) == podsmith::media_info_to_json(*reference));
-  const auto art = podsmith::read_cover_art(path);
-  const auto art_reference = podsmith::read_cover_art(path, taglib_only);
-  REQUIRE(art.has_value() == art_reference.has_value());
-  if (!art) return;
-  REQUIRE(art->has_value() == art_reference->has_value());
-  if (*art) {
-    CHECK((*art)->mime_type == (*art_reference)->mime_type);
-    CHECK((*art)->bytes == (*art_reference)->bytes);
-  }
-}
 
 std::string syncsafe(size_t n) {
   std::string b(4, '\0');

@@ -6,15 +6,42 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <stdexcept>
 
+#include "podsmith/media_probe.h"
+#include "podsmith/probe_cache.h"
+
 extern char** environ;
 
 namespace podsmith::test {
 namespace fs = std::filesystem;
+
+void check_readers_agree(const std::string& path) {
+  CAPTURE(path);
+  ProbeOptions taglib_only;
+  taglib_only.plain_readers = false;
+  const auto plain = probe(path);
+  const auto reference = probe(path, taglib_only);
+  REQUIRE(plain.has_value() == reference.has_value());
+  if (!plain) {
+    CHECK(plain.error().message == reference.error().message);
+    return;
+  }
+  CHECK(media_info_to_json(*plain) == media_info_to_json(*reference));
+  const auto art = read_cover_art(path);
+  const auto art_reference = read_cover_art(path, taglib_only);
+  REQUIRE(art.has_value() == art_reference.has_value());
+  if (!art) return;
+  REQUIRE(art->has_value() == art_reference->has_value());
+  if (*art) {
+    CHECK((*art)->mime_type == (*art_reference)->mime_type);
+    CHECK((*art)->bytes == (*art_reference)->bytes);
+  }
+}
 
 std::string source_path(const std::string& relative) {
   return (fs::path(PODSMITH_SOURCE_DIR) / relative).string();

@@ -66,6 +66,11 @@ std::map<std::string, std::vector<ReferenceChapter>> reference_chapters();
 
 std::string read_file(const std::string& path);
 
+/// probe() with podsmith's own readers and with TagLib only (ProbeOptions::
+/// plain_readers = false): the same MediaInfo field for field, the same error,
+/// the same cover art. Catch2 checks; for tests of the own readers.
+void check_readers_agree(const std::string& path);
+
 /// Copies a file or a directory tree.
 void copy_tree(const std::string& from, const std::string& to);
 
