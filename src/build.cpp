@@ -1,7 +1,5 @@
 #include "podsmith/build.h"
 
-#include <dirent.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,51 +33,14 @@ constexpr const char* kStampFile = ".podsmith/build-stamp";
 // What the last successful build saw: every file under feeds/ and media/ (inputs
 // and outputs) by path, size and mtime, with the feed filter and podsmith's
 // version. Equal stamps mean a rebuild would write the same bytes. One line a file:
-// "path\tsize\tmtime_ns", path as root/dir/... (symbolic links to directories are
-// listed, not followed; directories that cannot be read are left out).
-std::string stamp_line(const std::string& path, const struct stat& st) {
-  return path + '\t' + std::to_string(st.st_size) + '\t' +
-         std::to_string(int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec);
+// "path\tsize\tmtime_ns", path workspace-relative, in list_workspace_files' order.
+std::string stamp_line(const ListedFile& f) {
+  return f.path + '\t' + std::to_string(f.size_bytes) + '\t' + std::to_string(f.mtime_ns);
 }
 
-// Lists the tree under the open directory `dir_fd` (named `dir_path`), one fstatat
-// per entry by name: ~1 µs a file, where a full path for each cost twice that.
-void list_tree(int dir_fd, const std::string& dir_path, std::vector<std::string>* lines, int depth) {
-  DIR* dir = ::fdopendir(dir_fd);
-  if (!dir) {
-    ::close(dir_fd);
-    return;
-  }
-  while (const dirent* entry = ::readdir(dir)) {
-    const char* name = entry->d_name;
-    if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0) continue;
-    struct stat st {};
-    if (::fstatat(::dirfd(dir), name, &st, AT_SYMLINK_NOFOLLOW) != 0) continue;
-    std::string path = dir_path + '/' + name;
-    if (!S_ISDIR(st.st_mode)) {
-      lines->push_back(stamp_line(path, st));
-    } else if (depth < 64) {
-      const int sub = ::openat(::dirfd(dir), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-      if (sub >= 0) list_tree(sub, path, lines, depth + 1);
-    }
-  }
-  ::closedir(dir);
-}
-
-std::vector<std::string> workspace_files(const std::string& root) {
-  std::vector<std::string> lines;
-  for (const char* dir : {"feeds", "media"}) {
-    const std::string base = (fs::path(root) / dir).string();
-    const int fd = ::open(base.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd >= 0) list_tree(fd, base, &lines, 0);
-  }
-  return lines;
-}
-
-std::string workspace_stamp(std::vector<std::string> lines, const BuildOptions& options) {
-  std::sort(lines.begin(), lines.end());
+std::string workspace_stamp(const std::vector<ListedFile>& files, const BuildOptions& options) {
   std::string stamp = std::string("podsmith ") + PODSMITH_VERSION + "\nfeed " + options.feed + "\n";
-  for (const std::string& l : lines) stamp += l + '\n';
+  for (const ListedFile& f : files) stamp += stamp_line(f) + '\n';
   return stamp;
 }
 
@@ -112,26 +73,34 @@ std::string file_extension(const std::string& path) {
   return ext;
 }
 
-// Probes every media file the workspace names, through the cache.
-std::map<std::string, MediaInfo> probe_media(const std::string& root, const Workspace& ws, const BuildOptions& options,
+// Probes every media file the workspace names, through the cache. `listing` (sorted
+// by path) gives the size and mtime of the files under media/.
+std::map<std::string, MediaInfo> probe_media(const std::string& root, const Workspace& ws,
+                                             const std::vector<ListedFile>& listing, const BuildOptions& options,
                                              ProbeCache* cache, BuildReport* report) {
   std::vector<std::string> files;  // each once, in sidecar order
   std::set<std::string> seen;
   for (const EpisodeSource& src : ws.episodes)
     if (!src.remote_media && seen.insert(src.episode.media).second) files.push_back(src.episode.media);
-  // Size and mtime say whether the cached result holds: a stat() each, on every
-  // core (the kernel's path lookups are most of it).
+  // Size and mtime say whether the cached result holds: the listing's, else
+  // (a file outside media/) a stat().
   struct Stamp {
     bool found = false;
     int64_t size = 0;
     int64_t mtime_ns = 0;
   };
   std::vector<Stamp> stamps(files.size());
-  parallel_for(files.size(), options.jobs, [&](size_t i) {
+  for (size_t i = 0; i < files.size(); ++i) {
+    const auto listed = std::lower_bound(listing.begin(), listing.end(), files[i],
+                                         [](const ListedFile& f, const std::string& path) { return f.path < path; });
+    if (listed != listing.end() && listed->path == files[i]) {
+      stamps[i] = Stamp{true, listed->size_bytes, listed->mtime_ns};
+      continue;
+    }
     struct stat st {};
-    if (::stat(join(root, files[i]).c_str(), &st) != 0) return;  // gone since load_workspace saw it: left out
+    if (::stat(join(root, files[i]).c_str(), &st) != 0) continue;  // gone since load_workspace saw it: left out
     stamps[i] = Stamp{true, st.st_size, int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec};
-  });
+  }
   std::map<std::string, MediaInfo> out;
   std::vector<size_t> to_probe;  // indices in files
   for (size_t i = 0; i < files.size(); ++i) {
@@ -471,16 +440,16 @@ void build_feeds(const std::string& root, const Workspace& ws, const std::vector
 BuildReport build_workspace(const std::string& root, const BuildOptions& options) {
   BuildReport report;
   const bool use_stamp = options.use_cache && options.skip_unchanged && !options.dry_run;
-  std::vector<std::string> files_before = use_stamp ? workspace_files(root) : std::vector<std::string>();
-  const std::string stamp_before = use_stamp ? workspace_stamp(files_before, options) : std::string();
+  // One listing serves the stamp, the workspace loader and the probe cache.
+  std::vector<ListedFile> files_before = list_workspace_files(root);
   if (use_stamp) {
     auto last = read_file(join(root, kStampFile));
-    if (last && *last == stamp_before) {
+    if (last && *last == workspace_stamp(files_before, options)) {
       report.up_to_date = true;
       return report;
     }
   }
-  LoadedWorkspace loaded = load_workspace(root);
+  LoadedWorkspace loaded = load_workspace(root, files_before);
   report.errors = std::move(loaded.errors);
   const Workspace& ws = loaded.workspace;
 
@@ -499,7 +468,7 @@ BuildReport build_workspace(const std::string& root, const BuildOptions& options
   if (!report.errors.empty()) return report;
 
   ProbeCache cache = options.use_cache ? ProbeCache::load(join(root, kCacheFile)) : ProbeCache{};
-  const std::map<std::string, MediaInfo> media = probe_media(root, ws, options, &cache, &report);
+  const std::map<std::string, MediaInfo> media = probe_media(root, ws, files_before, options, &cache, &report);
   for (const auto& [path, info] : media)
     for (const std::string& w : info.warnings) report.warnings.push_back(Error{ErrorCode::kInvalidInput, w, path, 0, 0});
   // The probe cache (a megabyte of JSON for 1,000 episodes) is written on a
@@ -519,20 +488,21 @@ BuildReport build_workspace(const std::string& root, const BuildOptions& options
   // The stamp is what the build read, with the outputs as now written: an input
   // changed during the build makes the next build run.
   if (use_stamp && report.warnings.empty()) {
-    std::set<std::string> written;
+    std::set<std::string> written;  // workspace-relative
     for (const BuildOutput& o : report.outputs)
-      if (o.status != WriteStatus::kUnchanged) written.insert(join(root, o.path));
-    std::vector<std::string> files;
-    for (std::string& line : files_before)
-      if (!written.count(line.substr(0, line.find('\t')))) files.push_back(std::move(line));
+      if (o.status != WriteStatus::kUnchanged) written.insert(o.path);
+    std::vector<ListedFile> files;
+    for (ListedFile& f : files_before)
+      if (!written.count(f.path)) files.push_back(std::move(f));
     for (const std::string& path : written) {
       struct stat st {};
-      if (::lstat(path.c_str(), &st) == 0) files.push_back(stamp_line(path, st));
+      if (::stat(join(root, path).c_str(), &st) == 0)
+        files.push_back(ListedFile{path, int64_t{st.st_size}, int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec});
     }
+    std::sort(files.begin(), files.end(), [](const ListedFile& a, const ListedFile& b) { return a.path < b.path; });
     // Not flushed to disk: a stamp lost in a crash only makes the next build run,
     // and one that outlives a lost output no longer matches it.
-    if (auto saved = write_file_atomically(join(root, kStampFile), workspace_stamp(std::move(files), options),
-                                           Durability::kCache);
+    if (auto saved = write_file_atomically(join(root, kStampFile), workspace_stamp(files, options), Durability::kCache);
         !saved)
       report.warnings.push_back(saved.error());
   }

@@ -105,34 +105,53 @@ bool with_dir(const std::string& dir, const Fn& fn) {
   return ok;
 }
 
-}  // namespace
-
-Result<std::string> read_file(const std::string& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    return errno_error(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kUnreadable, "cannot open", path);
-  }
-  struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    ::close(fd);
-    return Error{ErrorCode::kNotAFile, "is not a regular file", path, 0, 0};
-  }
-  std::string out;
-  out.reserve(static_cast<size_t>(st.st_size));
-  char buf[1 << 16];
+// Reads fd to its end into a string sized for `expected` bytes. A short read()
+// that has reached the expected size is the end (asked for one byte more than
+// expected): a file of the size its stat said takes one read() instead of two.
+// Short of the expected size it reads on until read() returns 0, as some file
+// systems (FUSE) return short reads before the end.
+Result<std::string> read_to_end(int fd, size_t expected, const std::string& path) {
+  std::string out(expected + 1, '\0');
+  size_t have = 0;
   for (;;) {
-    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (have == out.size()) out.resize(out.size() * 2);
+    const ssize_t n = ::read(fd, out.data() + have, out.size() - have);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       const Error e = errno_error(ErrorCode::kUnreadable, "cannot read", path);
       ::close(fd);
       return e;
     }
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
+    const size_t asked = out.size() - have;
+    have += static_cast<size_t>(n);
+    if (n == 0 || (have >= expected && static_cast<size_t>(n) < asked)) break;
   }
   ::close(fd);
+  out.resize(have);
   return out;
+}
+
+Error open_error(const std::string& path) {
+  return errno_error(errno == ENOENT ? ErrorCode::kNotFound : ErrorCode::kUnreadable, "cannot open", path);
+}
+
+}  // namespace
+
+Result<std::string> read_file(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return open_error(path);
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Error{ErrorCode::kNotAFile, "is not a regular file", path, 0, 0};
+  }
+  return read_to_end(fd, static_cast<size_t>(st.st_size), path);
+}
+
+Result<std::string> read_listed_file(const std::string& path, int64_t size_bytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  if (fd < 0) return open_error(path);
+  return read_to_end(fd, size_bytes > 0 ? static_cast<size_t>(size_bytes) : 0, path);
 }
 
 FileBatch::FileBatch(Durability durability) : durability_(durability) {}

@@ -1,9 +1,13 @@
 // The RSS writer: the one place that writes XML with pugixml.
 #include "podsmith/rss_writer.h"
 
+#include <algorithm>
 #include <cstdio>
+#include <string_view>
+#include <vector>
 #include <pugixml.hpp>
 
+#include "parallel.h"
 #include "podsmith/probe_report.h"
 #include "podsmith/text.h"
 #include "podsmith/dates.h"
@@ -176,6 +180,16 @@ void add_item(pugi::xml_node channel, const Episode& e) {
   }
 }
 
+// Collects what pugixml writes, straight into a string: through an ostringstream,
+// a feed was copied twice more.
+struct StringWriter : pugi::xml_writer {
+  std::string out;
+  void write(const void* data, size_t size) override { out.append(static_cast<const char*>(data), size); }
+};
+
+constexpr const char* kIndent = "  ";
+constexpr unsigned kFormat = pugi::format_indent;
+
 }  // namespace
 
 std::string url_for_path(const std::string& base, const std::string& path) {
@@ -196,14 +210,35 @@ std::string write_rss(const Show& show) {
   rss.append_attribute("xmlns:psc") = kPsc;
   pugi::xml_node channel = rss.append_child("channel");
   add_channel(channel, show);
-  for (const Episode& e : show.episodes) add_item(channel, e);
-  // Straight into the string: through an ostringstream, a feed was copied twice more.
-  struct StringWriter : pugi::xml_writer {
-    std::string out;
-    void write(const void* data, size_t size) override { out.append(static_cast<const char*>(data), size); }
-  } writer;
-  doc.save(writer, "  ", pugi::format_indent, pugi::encoding_utf8);
-  return std::move(writer.out);
+  StringWriter head;
+  doc.save(head, kIndent, kFormat, pugi::encoding_utf8);
+  // The items go where the channel closes. Each is written on its own (a few
+  // dozen to a tree, the trees on every core) at the depth it has in the feed,
+  // so the bytes are those of writing the whole tree at once.
+  const std::string_view tail = "  </channel>\n</rss>\n";
+  std::string& out = head.out;
+  if (out.size() < tail.size() || std::string_view(out).substr(out.size() - tail.size()) != tail) {
+    for (const Episode& e : show.episodes) add_item(channel, e);  // never: the channel always has a title
+    StringWriter whole;
+    doc.save(whole, kIndent, kFormat, pugi::encoding_utf8);
+    return std::move(whole.out);
+  }
+  out.resize(out.size() - tail.size());
+  constexpr size_t kItemsPerTree = 32;
+  std::vector<StringWriter> parts((show.episodes.size() + kItemsPerTree - 1) / kItemsPerTree);
+  parallel_for(parts.size(), 0, [&](size_t k) {
+    pugi::xml_document items;
+    const size_t end = std::min(show.episodes.size(), (k + 1) * kItemsPerTree);
+    for (size_t i = k * kItemsPerTree; i < end; ++i) add_item(items, show.episodes[i]);
+    for (pugi::xml_node item = items.first_child(); item; item = item.next_sibling())
+      item.print(parts[k], kIndent, kFormat, pugi::encoding_utf8, 2);
+  });
+  size_t total = out.size() + tail.size();
+  for (const StringWriter& p : parts) total += p.out.size();
+  out.reserve(total);
+  for (const StringWriter& p : parts) out += p.out;
+  out += tail;
+  return std::move(out);
 }
 
 }  // namespace podsmith

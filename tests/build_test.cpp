@@ -210,3 +210,24 @@ TEST_CASE("build writes every extracted cover and a stamp that lets the next bui
   CHECK(read_file((dir.path() / "feeds/show/art/flac3.png").string()).rfind("\x89PNG", 0) == 0);
   CHECK(build_workspace(dir.path().string()).up_to_date);
 }
+
+TEST_CASE("build sees a change to the file a linked media file points to") {
+  TempDir dir;
+  podsmith::test::make_tiny_workspace(dir.path());
+  // media/ep1.mp3 becomes a link to a copy kept outside the workspace.
+  fs::create_directories(dir.path() / "store");
+  fs::rename(dir.path() / "media/ep1.mp3", dir.path() / "store/ep1.mp3");
+  fs::create_symlink(dir.path() / "store/ep1.mp3", dir.path() / "media/ep1.mp3");
+  const auto first = build_workspace(dir.path().string());
+  REQUIRE(first.errors.empty());
+  CHECK(read_file((dir.path() / "feeds/show.xml").string()).find("length=\"27796\"") != std::string::npos);
+  CHECK(build_workspace(dir.path().string()).up_to_date);
+
+  // The target grows (the link itself is untouched): the feed follows.
+  std::ofstream(dir.path() / "store/ep1.mp3", std::ios::binary | std::ios::app) << std::string(100, '\0');
+  const auto again = build_workspace(dir.path().string());
+  REQUIRE(again.errors.empty());
+  CHECK_FALSE(again.up_to_date);
+  CHECK(again.probed == 1);
+  CHECK(read_file((dir.path() / "feeds/show.xml").string()).find("length=\"27896\"") != std::string::npos);
+}

@@ -104,3 +104,32 @@ TEST_CASE("a FileBatch that is not committed, or fails, replaces nothing and lea
   CHECK(replaced.error().message.find("cannot replace") == 0);
   CHECK(files_under(d) == std::vector<std::string>{"blocker", "keep.txt"});
 }
+
+TEST_CASE("read_listed_file reads the whole file whatever size the listing gave") {
+  TempDir dir;
+  const std::string path = (dir.path() / "notes.md").string();
+  const std::string bytes(100'000, 'x');
+  {
+    auto written = write_file_atomically(path, bytes, Durability::kCache);
+    REQUIRE(written);
+  }
+  // The right size, a stale smaller one, a stale larger one, none.
+  for (const int64_t listed : {int64_t{100'000}, int64_t{10}, int64_t{250'000}, int64_t{0}}) {
+    auto read = podsmith::read_listed_file(path, listed);
+    REQUIRE(read);
+    CHECK(*read == bytes);
+  }
+  const std::string empty = (dir.path() / "empty.md").string();
+  REQUIRE(write_file_atomically(empty, "", Durability::kCache));
+  auto none = podsmith::read_listed_file(empty, 0);
+  REQUIRE(none);
+  CHECK(none->empty());
+
+  auto missing = podsmith::read_listed_file((dir.path() / "gone.md").string(), 10);
+  REQUIRE_FALSE(missing);
+  CHECK(missing.error().code == podsmith::ErrorCode::kNotFound);
+  fs::create_directory(dir.path() / "folder.md");
+  auto folder = podsmith::read_listed_file((dir.path() / "folder.md").string(), 4096);
+  REQUIRE_FALSE(folder);
+  CHECK(folder.error().code == podsmith::ErrorCode::kUnreadable);
+}

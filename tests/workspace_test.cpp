@@ -197,3 +197,35 @@ TEST_CASE("load_workspace finds media and files beside it through links, in subf
   CHECK(ep2.transcripts[0].source == "media/2024/ep2.vtt");
   CHECK(loaded.workspace.episodes[1].file == "media/ep1.md");
 }
+
+TEST_CASE("list_workspace_files lists feeds and media sorted, a linked file as its target, nothing through a linked folder") {
+  namespace fs = std::filesystem;
+  podsmith::test::TempDir dir;
+  const fs::path d = dir.path();
+  fs::create_directories(d / "feeds/show/art");
+  fs::create_directories(d / "media/2024");
+  fs::create_directories(d / "elsewhere");
+  std::ofstream(d / "feeds/show.toml") << "title = \"x\"\n";
+  std::ofstream(d / "feeds/show/art/a.png") << "png";
+  std::ofstream(d / "media/b.md") << "12345";
+  std::ofstream(d / "media/2024/a.md") << "1";
+  std::ofstream(d / "elsewhere/target.mp3") << std::string(777, 'x');
+  std::ofstream(d / "elsewhere/hidden.md") << "not listed";
+  std::ofstream(d / "top.md") << "outside feeds/ and media/";
+  fs::create_symlink(d / "elsewhere/target.mp3", d / "media/linked.mp3");
+  fs::create_symlink(d / "elsewhere/nothing.mp3", d / "media/dangling.mp3");
+  fs::create_directory_symlink(d / "elsewhere", d / "media/folder");
+
+  const auto listed = podsmith::list_workspace_files(d.string());
+  std::vector<std::string> paths;
+  for (const auto& f : listed) paths.push_back(f.path);
+  CHECK(paths == std::vector<std::string>{"feeds/show.toml", "feeds/show/art/a.png", "media/2024/a.md",
+                                          "media/b.md", "media/linked.mp3"});
+  REQUIRE(listed.size() == 5);
+  CHECK(listed[3].size_bytes == 5);
+  CHECK(listed[4].size_bytes == 777);  // the target's, not the link's
+  const auto target_mtime = fs::last_write_time(d / "elsewhere/target.mp3");
+  CHECK(listed[4].mtime_ns == std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                  std::chrono::file_clock::to_sys(target_mtime).time_since_epoch())
+                                  .count());
+}

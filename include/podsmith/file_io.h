@@ -5,6 +5,7 @@
 /// stay put).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <set>
 #include <string>
@@ -73,5 +74,10 @@ class FileBatch {
 
 /// The whole file. Errors: kNotFound, kNotAFile, kUnreadable.
 Result<std::string> read_file(const std::string& path);
+/// The same, for a file a listing has just seen as a regular file of about
+/// `size_bytes`: no stat(), one read() when the size still holds (the whole file is
+/// read whatever its size now). A directory is kUnreadable; a FIFO put in its place
+/// reads as empty rather than blocking.
+Result<std::string> read_listed_file(const std::string& path, int64_t size_bytes);
 
 }  // namespace podsmith

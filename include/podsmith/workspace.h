@@ -4,6 +4,7 @@
 /// probes media or renders notes (build does) and never rewrites a user's file.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -94,6 +95,20 @@ struct Workspace {
   std::vector<EpisodeSource> episodes;  // sorted by sidecar path
 };
 
+/// A file under feeds/ or media/ as one listing of the workspace found it.
+struct ListedFile {
+  std::string path;  // workspace-relative: "media/2006/ep1.mp3"
+  int64_t size_bytes = 0;
+  int64_t mtime_ns = 0;
+};
+
+/// The regular files under root/feeds and root/media, sorted by path, each with
+/// its size and mtime: one fstatat() each, nothing opened. A symbolic link to a
+/// file counts, with its target's size and mtime (so the target changing shows);
+/// one to a directory is not followed; a dangling one, and directories that cannot
+/// be read, are left out.
+std::vector<ListedFile> list_workspace_files(const std::string& root);
+
 /// Loads feeds/*.toml and media/**/*.md under `root`. Every problem found is an
 /// Error naming file:line:column (malformed TOML, unknown keys with the nearest
 /// known one suggested, wrong types, a date without a UTC offset, a missing
@@ -105,6 +120,10 @@ struct LoadedWorkspace {
   std::vector<Error> errors;
 };
 LoadedWorkspace load_workspace(const std::string& root);
+/// The same, from a `listing` of list_workspace_files(root) the caller made
+/// already (build makes one to tell whether anything changed): nothing is listed
+/// again, and the sidecars are read at the sizes it gives.
+LoadedWorkspace load_workspace(const std::string& root, const std::vector<ListedFile>& listing);
 
 /// Parses one feed file's text. `file` is the workspace-relative path used in
 /// errors and to derive the feed's name.
