@@ -31,6 +31,8 @@ class ByteSource {
 
   const std::string& path() const { return path_; }
   int64_t size() const { return size_; }
+  /// The open file, for mapping it (mapped_file.h); closed with the source.
+  int fd() const { return fd_; }
   /// Copies up to `n` bytes from `offset`; returns how many (0 at the end or on error).
   size_t read_at(int64_t offset, char* out, size_t n);
   /// The bytes [offset, offset + n) without a copy, fewer at the end of the file

@@ -1,6 +1,7 @@
 #include "container_readers.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "podsmith/text.h"
 
@@ -29,6 +30,18 @@ std::optional<std::string> read_exactly(ByteSource& source, int64_t offset, size
   std::string out(n, '\0');
   if (source.read_at(offset, out.data(), n) != n) return std::nullopt;
   return out;
+}
+
+// b.rfind("OggS"), without a memcmp() call at every byte from the end.
+size_t rfind_oggs(std::string_view b) {
+  for (size_t end = b.size() >= 4 ? b.size() - 3 : 0; end > 0;) {  // an 'O' in [0, end) with 3 bytes after it
+    const void* o = ::memrchr(b.data(), 'O', end);
+    if (!o) break;
+    const auto at = static_cast<size_t>(static_cast<const char*>(o) - b.data());
+    if (b.compare(at, 4, "OggS") == 0) return at;
+    end = at;
+  }
+  return std::string_view::npos;
 }
 
 // TagLib's Utils::findID3v1() as media_probe.cpp reads it.
@@ -236,7 +249,7 @@ std::optional<PlainOgg> read_plain_ogg(ByteSource& source) {
     const size_t wanted = static_cast<size_t>(std::min(buffer_length, source.size() - buffer_offset));
     const std::string_view buffer = source.view(buffer_offset, wanted);
     if (buffer.size() != wanted) return std::nullopt;
-    if (const size_t at = buffer.rfind("OggS"); at != std::string_view::npos) last = buffer_offset + static_cast<int64_t>(at);
+    if (const size_t at = rfind_oggs(buffer); at != std::string_view::npos) last = buffer_offset + static_cast<int64_t>(at);
     if (buffer_offset == 0) break;
   }
   if (last < 0) return std::nullopt;

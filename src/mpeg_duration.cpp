@@ -2,6 +2,7 @@
 
 #include <mpg123.h>
 
+#include <algorithm>
 #include <array>
 #include <memory>
 #include <mutex>
@@ -43,6 +44,9 @@ off_t cursor_seek(void* handle, off_t offset, int whence) {
   c->position = target;
   return static_cast<off_t>(target);
 }
+
+// How far ahead of the frame walk a mapping's bytes are prefetched.
+constexpr size_t kPrefetchBytes = 1024;
 
 // libmpg123's decoder delay, which its gapless arithmetic adds to both ends.
 constexpr int64_t kGaplessDelay = 529;
@@ -203,8 +207,14 @@ std::optional<MpegFirstFrame> read_plain_first_frame(ByteSource& source, int64_t
   return first;
 }
 
-std::optional<MpegDuration> plain_mpeg_duration(ByteSource& source, const MpegFirstFrame& first, int64_t audio_end,
-                                                bool trust_header) {
+namespace {
+
+// plain_mpeg_duration() over either kind of bytes: view(offset, n) gives up to n
+// bytes from offset, fewer at the end; the frame walk asks for `chunk_bytes` at
+// a time. `mapped`: the bytes are a mapping's, not a buffer's just filled.
+template <class View>
+std::optional<MpegDuration> plain_duration(const View& view, size_t chunk_bytes, bool mapped,
+                                           const MpegFirstFrame& first, int64_t audio_end, bool trust_header) {
   MpegDuration out;
   if (first.has_xing) {
     if (!trust_header) return std::nullopt;
@@ -213,7 +223,7 @@ std::optional<MpegDuration> plain_mpeg_duration(ByteSource& source, const MpegFi
     const int64_t audio_start = first.offset + first.header.length_bytes;
     const int64_t second = audio_start + first.next.length_bytes;
     if (second + 4 > audio_end) return std::nullopt;
-    const auto after = parse_mpeg_frame_header(source.view(second, 4));
+    const auto after = parse_mpeg_frame_header(view(second, 4));
     if (!after || (after->bits & kSameStreamMask) != (first.header.bits & kSameStreamMask) ||
         after->mono != first.header.mono || second + after->length_bytes > audio_end)
       return std::nullopt;
@@ -246,10 +256,18 @@ std::optional<MpegDuration> plain_mpeg_duration(ByteSource& source, const MpegFi
   int64_t pos = first.offset;
   while (pos < audio_end) {
     // Walk the headers in as much of the file as one view holds.
-    const std::string_view chunk = source.view(pos, 64 << 10);
+    const std::string_view chunk = view(pos, chunk_bytes);
     if (chunk.size() < 4) return std::nullopt;
     size_t at = 0;
+    size_t ahead = 0;  // the bytes up to here have been prefetched
     while (at + 4 <= chunk.size() && pos + static_cast<int64_t>(at) < audio_end) {
+      // In a mapping, each header read would wait for memory (the benchmark's
+      // VBR files took twice as long without this): asked for in order, the
+      // lines ahead stream in as a copy's would.
+      if (mapped) {
+        for (const size_t until = std::min(at + kPrefetchBytes, chunk.size()); ahead < until; ahead += 64)
+          __builtin_prefetch(chunk.data() + ahead);
+      }
       const uint32_t bits = big_endian32(chunk, at);
       const uint32_t index = (bits >> 12) & 15;
       if ((bits & kSameStreamMask) != same || is_mono(bits) != mono || lengths[index] == 0) return std::nullopt;
@@ -264,6 +282,24 @@ std::optional<MpegDuration> plain_mpeg_duration(ByteSource& source, const MpegFi
   out.sample_rate_hz = first.header.sample_rate_hz;
   out.channels = mono ? 1 : 2;
   return out;
+}
+
+}  // namespace
+
+std::optional<MpegDuration> plain_mpeg_duration(ByteSource& source, const MpegFirstFrame& first, int64_t audio_end,
+                                                bool trust_header) {
+  const auto view = [&](int64_t offset, size_t n) { return source.view(offset, n); };
+  return plain_duration(view, 64 << 10, false, first, audio_end, trust_header);
+}
+
+std::optional<MpegDuration> plain_mpeg_duration(std::string_view file, const MpegFirstFrame& first, int64_t audio_end,
+                                                bool trust_header) {
+  if (audio_end > static_cast<int64_t>(file.size())) return std::nullopt;
+  const auto view = [&](int64_t offset, size_t n) {
+    return offset < 0 || offset >= static_cast<int64_t>(file.size()) ? std::string_view()
+                                                                      : file.substr(static_cast<size_t>(offset), n);
+  };
+  return plain_duration(view, file.size(), true, first, audio_end, trust_header);
 }
 
 }  // namespace podsmith

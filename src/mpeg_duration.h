@@ -83,4 +83,10 @@ std::optional<MpegFirstFrame> read_plain_first_frame(ByteSource& source, int64_t
 std::optional<MpegDuration> plain_mpeg_duration(ByteSource& source, const MpegFirstFrame& first, int64_t audio_end,
                                                 bool trust_header);
 
+/// The same for a file whose bytes are all in memory (`file`, a mapping: see
+/// mapped_file.h); nullopt also when `audio_end` lies past its end. It reads
+/// `file` only and allocates nothing, so it may run inside read_guarded().
+std::optional<MpegDuration> plain_mpeg_duration(std::string_view file, const MpegFirstFrame& first, int64_t audio_end,
+                                                bool trust_header);
+
 }  // namespace podsmith

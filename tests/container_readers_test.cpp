@@ -194,3 +194,18 @@ TEST_CASE("read_plain_ogg reads the first two packets and the last page's positi
   check_readers_agree(path);
   check_readers_agree(source_path("tests/fixtures/media/opus.opus"));
 }
+
+TEST_CASE("probe's own Ogg reader finds the last page among bytes that almost spell OggS") {
+  // The last page is found by a search back from the end for "OggS": bytes
+  // after it that start to spell it must not stop or fool the search.
+  podsmith::test::TempDir dir;
+  const std::string ogg = podsmith::test::read_file(source_path("tests/fixtures/media/vorbis.ogg"));
+  const std::string tails[] = {"O",    "Og",     "Ogg",        "OOgg",           "OgOggOg", "gS",
+                               "OggS", "OggSOg", "xOggS" + std::string(30, '\0'), std::string(2000, 'O') + "gg"};
+  int n = 0;
+  for (const std::string& tail : tails) {
+    CAPTURE(tail.substr(0, 12));
+    check_readers_agree(dir.write(std::to_string(n++) + ".ogg", ogg + tail));
+    check_readers_agree(dir.write(std::to_string(n++) + ".ogg", ogg.substr(0, ogg.size() - 3) + tail));
+  }
+}

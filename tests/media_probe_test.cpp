@@ -526,3 +526,69 @@ TEST_CASE("probe's own ID3v2 reader agrees with TagLib on random tags") {
     check_readers_agree(dir.write(std::to_string(n) + ".mp3", file));
   }
 }
+
+TEST_CASE("probe walks a long VBR MP3 without a Xing header in a mapping and counts what libmpg123 counts") {
+  // vbr-noxing.mp3's frames four times over: over 128 KiB, so the probe's own
+  // reader walks them in a mapping of the file (mapped_file.h).
+  const std::string fixture = podsmith::test::read_file(source_path("tests/fixtures/media/vbr-noxing.mp3"));
+  const auto tag = static_cast<size_t>(podsmith::id3v2_tag_size(fixture));
+  const std::string audio = fixture.substr(tag);
+  podsmith::test::TempDir dir;
+  const std::string path = dir.write("long.mp3", fixture.substr(0, tag) + audio + audio + audio + audio);
+  REQUIRE(std::filesystem::file_size(path) > 128u << 10);
+  const auto once = probe(source_path("tests/fixtures/media/vbr-noxing.mp3"));
+  const auto four = probe(path);
+  REQUIRE(once);
+  REQUIRE(four);
+  CHECK(four->duration_source == "frame-scan");
+  CHECK(four->duration_ms == Approx(4 * once->duration_ms).margin(2));
+  check_readers_agree(path);
+  // Cut short: no longer a stream of whole frames, libmpg123 decides, both ways alike.
+  const std::string whole = podsmith::test::read_file(path);
+  for (const size_t cut : {size_t{1}, size_t{417}, audio.size()})
+    check_readers_agree(dir.write(std::to_string(cut) + ".mp3", whole.substr(0, whole.size() - cut)));
+  // A byte changed: in a frame header part way (its bitrate, rate or mode), or anywhere.
+  std::vector<size_t> syncs;
+  for (size_t i = tag; i + 4 < whole.size(); ++i)
+    if (whole[i] == '\xFF' && (static_cast<uint8_t>(whole[i + 1]) & 0xE0) == 0xE0) syncs.push_back(i);
+  std::mt19937 random(4);
+  for (int n = 0; n < 16; ++n) {
+    std::string copy = whole;
+    const size_t at = n % 2 == 0 ? syncs[std::uniform_int_distribution<size_t>(0, syncs.size() - 1)(random)] + 2 + n % 4 / 2
+                                 : std::uniform_int_distribution<size_t>(tag, copy.size() - 1)(random);
+    copy[at] = static_cast<char>(random() & 0xFF);
+    check_readers_agree(dir.write("changed-" + std::to_string(n) + ".mp3", copy));
+  }
+}
+
+TEST_CASE("probe reads track and disc numbers as sscanf's %d/%d does") {
+  struct Case {
+    const char* text;
+    int number;
+    int total;
+  };
+  const Case cases[] = {
+      {"3", 3, 0},      {"3/10", 3, 10},   {"0012/0020", 12, 20},
+      {" 4", 4, 0},     {"4 of 9", 4, 0},  {"4/", 4, 0},
+      {"/9", 0, 0},     {"x", 0, 0},       {"-2/5", 0, 5},
+      {"+3/+4", 3, 4},  {"7/ 8", 7, 8},    {"7 /8", 7, 0},
+      {"٣/٤", 0, 0},    {"1234567890", 1234567890, 0},
+      {"123456789/987654321", 123456789, 987654321},
+  };
+  podsmith::test::TempDir dir;
+  int n = 0;
+  for (const Case& c : cases) {
+    CAPTURE(c.text);
+    std::string text(1, '\3');
+    text += c.text;
+    const std::string path = dir.write(std::to_string(n++) + ".mp3",
+                                       with_cbr_audio(id3_tag(4, {{"TIT2", "\3T"}, {"TRCK", text}, {"TPOS", text}})));
+    const auto info = probe(path);
+    REQUIRE(info);
+    CHECK(info->tags.track == c.number);
+    CHECK(info->tags.track_total == c.total);
+    CHECK(info->tags.disc == c.number);
+    CHECK(info->tags.disc_total == c.total);
+    check_readers_agree(path);
+  }
+}

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "media_sniff.h"
 #include "test_support.h"
 
 using podsmith::ByteSource;
@@ -204,4 +205,69 @@ TEST_CASE("parse_mpeg_frame_header reads lengths as the MPEG tables give them") 
   CHECK_FALSE(podsmith::parse_mpeg_frame_header(header({3, 0, false}, 15)));
   CHECK_FALSE(podsmith::parse_mpeg_frame_header(header({1, 0, false}, 9)));
   CHECK_FALSE(podsmith::parse_mpeg_frame_header(header({3, 3, false}, 9)));
+}
+
+TEST_CASE("plain_mpeg_duration gives over a file's bytes in memory what it gives through a ByteSource") {
+  podsmith::test::TempDir dir;
+  std::mt19937 random(7);
+  const Stream s{2, 0, true};
+  std::string audio;
+  for (int f = 0; f < 300; ++f) audio += frame(s, std::uniform_int_distribution<int>(1, 14)(random), random() % 2 == 0);
+  std::string junk_inside = audio;
+  junk_inside.insert(audio.size() / 2, "junk");
+  const std::string info = info_frame(s, InfoFrame{}, 300, static_cast<uint32_t>(audio.size()));
+  const std::string cases[] = {audio,       audio + "TAG" + std::string(125, '\0'),
+                               junk_inside, audio.substr(0, audio.size() - 3),
+                               info + audio, audio.substr(0, 2000)};
+  int n = 0;
+  for (const std::string& bytes : cases) {
+    CAPTURE(n);
+    const std::string path = dir.write(std::to_string(n++) + ".mp3", bytes);
+    auto source = ByteSource::open(path, static_cast<int64_t>(bytes.size()));
+    REQUIRE(source);
+    const auto first = podsmith::read_plain_first_frame(**source, 0);
+    REQUIRE(first);
+    const int64_t audio_end = bytes.find("TAG") == std::string::npos ? static_cast<int64_t>(bytes.size())
+                                                                      : static_cast<int64_t>(bytes.size()) - 128;
+    const auto buffered = podsmith::plain_mpeg_duration(**source, *first, audio_end, true);
+    const auto in_memory = podsmith::plain_mpeg_duration(std::string_view(bytes), *first, audio_end, true);
+    REQUIRE(buffered.has_value() == in_memory.has_value());
+    if (!buffered) continue;
+    CHECK(in_memory->samples == buffered->samples);
+    CHECK(in_memory->frames == buffered->frames);
+    CHECK(in_memory->sample_rate_hz == buffered->sample_rate_hz);
+    CHECK(in_memory->channels == buffered->channels);
+    CHECK(in_memory->from_header == buffered->from_header);
+  }
+  // The bytes given must reach audio_end.
+  auto source = ByteSource::open(dir.write("x.mp3", audio), static_cast<int64_t>(audio.size()));
+  REQUIRE(source);
+  const auto first = podsmith::read_plain_first_frame(**source, 0);
+  REQUIRE(first);
+  CHECK_FALSE(podsmith::plain_mpeg_duration(std::string_view(audio).substr(0, 1000), *first,
+                                            static_cast<int64_t>(audio.size()), true));
+}
+
+TEST_CASE("parse_mpeg_frame_header gives the frame lengths sniff_media goes by") {
+  // The probe skips sniff_media's 16 KiB look when the stream starts with three
+  // frames by parse_mpeg_frame_header: that holds only while both agree. Three
+  // frames of every layer, version, bitrate, rate and padding, then zeros, are
+  // MPEG audio to sniff_media only if it finds each next header where parse_mpeg_frame_header says.
+  int headers = 0;
+  for (uint32_t bits = 0; bits < (1u << 11); ++bits) {
+    const uint32_t version = bits >> 9 & 3, layer = bits >> 7 & 3, bitrate = bits >> 3 & 15, rate = bits >> 1 & 3,
+                   padding = bits & 1;
+    const uint32_t h = 0xFFE00000u | version << 19 | layer << 17 | 1u << 16 | bitrate << 12 | rate << 10 | padding << 9;
+    const std::string head = be32(h);
+    const auto parsed = podsmith::parse_mpeg_frame_header(head);
+    if (!parsed) continue;
+    ++headers;
+    CAPTURE(version, layer, bitrate, rate, padding);
+    std::string f = head;
+    f.resize(static_cast<size_t>(parsed->length_bytes), '\0');
+    const std::string three = f + f + f;
+    CHECK(podsmith::sniff_media(three + std::string(16 << 10, '\0')).kind == podsmith::MediaKind::kMp3);
+    CHECK(podsmith::sniff_media(three).kind == podsmith::MediaKind::kMp3);
+  }
+  CHECK(headers == 3 * 3 * 14 * 3 * 2);
 }
