@@ -1,8 +1,10 @@
-// Show notes. md4c renders the Markdown; libxml2's HTML parser reads the HTML (md4c's
-// output and whatever other hosts' feeds carry); this file walks the parsed tree with an
-// allow-list into a small tree of its own (Tree), which it then serializes, cuts or
-// turns into text. Nothing of the parser's output is ever copied through unchecked, so
-// what a browser makes of the result is exactly the tree written here.
+// Show notes. libxml2's HTML parser reads HTML (whatever other hosts' feeds carry);
+// this file walks the parsed tree with an allow-list into a small tree of its own
+// (Tree), which it then serializes, cuts or turns into text. Nothing of the parser's
+// output is ever copied through unchecked, so what a browser makes of the result is
+// exactly the tree written here. Markdown is parsed by md4c, whose events build the
+// same tree directly (MarkdownReader) unless the notes hold raw HTML or something else
+// only libxml2 can say how it reads; then md4c's HTML goes through libxml2 like any.
 //
 // Why libxml2's HTML parser and not gumbo (the other HTML parser Debian 12 ships):
 // - it caps nesting at 256 elements, which bounds every walk up its stack of open
@@ -20,6 +22,7 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 #include <md4c-html.h>
+#include <md4c.h>
 
 #include <algorithm>
 #include <array>
@@ -31,6 +34,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "notes_internal.h"
 #include "podsmith/text.h"
 
 namespace podsmith {
@@ -170,7 +174,7 @@ std::optional<std::string> safe_href(std::string_view raw) {
 }
 
 // ---------------------------------------------------------------------------------
-// From libxml2's tree to ours.
+// The allow-list, applied while our tree is built.
 
 // What an element of the parsed HTML becomes.
 enum class Action : uint8_t {
@@ -218,19 +222,22 @@ Rule rule_for(std::string_view name) {
   return it == rules.end() ? Rule{} : it->second;
 }
 
-// The value of attribute `name` (lowercase, as the HTML parser stores names), as
-// xmlGetProp would give it but without its copy: the parser has already decoded
-// character references into the value's text nodes.
-std::string attribute(xmlNode* element, const char* name) {
-  for (const xmlAttr* a = element->properties; a != nullptr; a = a->next) {
-    if (a->name == nullptr || std::strcmp(reinterpret_cast<const char*>(a->name), name) != 0) continue;
-    std::string value;
-    for (const xmlNode* t = a->children; t != nullptr; t = t->next)
-      if (t->content != nullptr) value += reinterpret_cast<const char*>(t->content);
-    return clean_text(value);
-  }
-  return {};
-}
+// The attributes of an element, whichever parser read it.
+class Attributes {
+ public:
+  // The value of attribute `name` (lowercase) as an HTML parser reads it, character
+  // references decoded, made clean by clean_text(); "" when there is none.
+  virtual std::string value(std::string_view name) const = 0;
+
+ protected:
+  ~Attributes() = default;
+};
+
+// For elements whose attributes the allow-list never reads.
+class NoAttributes final : public Attributes {
+ public:
+  std::string value(std::string_view /*name*/) const override { return {}; }
+};
 
 std::string collapse_spaces(std::string_view in) {
   std::string out;
@@ -247,54 +254,22 @@ std::string collapse_spaces(std::string_view in) {
   return out;
 }
 
-// Builds a Tree while walking libxml2's: applies the allow-list, collapses whitespace
-// as a browser would show it, drops what would render as nothing.
+// Builds a Tree from the elements and text of a parsed document, in document order:
+// applies the allow-list, collapses whitespace as a browser would show it, drops what
+// would render as nothing. Two readers feed it: libxml2's tree of any HTML
+// (walk_html), and md4c's parser for Markdown without raw HTML (MarkdownReader).
 class Builder {
  public:
-  explicit Builder(Tree* tree) : t_(*tree) { stack_.push_back(0); }
-
-  // Walks the siblings from `first` and everything below them, without recursion.
-  void walk(xmlNode* first) {
-    xmlNode* n = first;
-    while (n != nullptr) {
-      const bool entered = enter(n);
-      if (entered && n->children != nullptr) {
-        n = n->children;
-        continue;
-      }
-      if (entered) leave();
-      while (n != nullptr && n->next == nullptr) {
-        n = n->parent;
-        if (n == nullptr || n->type != XML_ELEMENT_NODE) {
-          n = nullptr;  // back at the document
-          break;
-        }
-        leave();
-      }
-      if (n != nullptr) n = n->next;
-    }
+  explicit Builder(Tree* tree) : t_(*tree) {
+    stack_.reserve(16);
+    frames_.reserve(16);
+    stack_.push_back(0);
   }
 
-  void finish() {
-    while (stack_.size() > 1) close_top();
-  }
-
- private:
-  struct Frame {
-    Action action;
-    size_t node;  // kKeep: the element opened for it
-  };
-
-  // Returns true when `n` was entered, to be left after its children.
-  bool enter(xmlNode* n) {
-    if (n->type == XML_TEXT_NODE) {
-      if (n->content != nullptr) text(clean_text(reinterpret_cast<const char*>(n->content)));
-      return false;
-    }
-    if (n->type != XML_ELEMENT_NODE || n->name == nullptr) return false;  // comments, ...
-    std::string name(reinterpret_cast<const char*>(n->name));
-    for (char& c : name) c = to_lower(c);
-    // libxml2 drops prefixes: Word's <o:p> arrives as p, <svg:script> as script.
+  // An element starts; `name` is lowercase. Returns true when it was entered: its
+  // content follows, then leave(). Returns false when it is gone with its content
+  // (or has none, as br): then neither its content nor leave() may follow.
+  bool enter(std::string_view name, const Attributes& attributes) {
     Rule rule = rule_for(name);
 
     if (rule.action == Action::kKeep && rule.tag == Tag::kBr) {
@@ -303,7 +278,7 @@ class Builder {
     }
     std::optional<std::string> href;
     if (rule.action == Action::kKeep && rule.tag == Tag::kA) {
-      href = safe_href(attribute(n, "href"));
+      href = safe_href(attributes.value("href"));
       if (!href || a_depth_ > 0) rule.action = Action::kUnwrap;  // no links in links
     }
     if (rule.action == Action::kKeep && is_block(rule.tag)) {
@@ -331,9 +306,9 @@ class Builder {
     const size_t id = open(rule.tag);
     if (rule.tag == Tag::kA) {
       t_.nodes[id].link = t_.links.size();
-      t_.links.push_back(Link{std::move(*href), collapse_spaces(attribute(n, "title"))});
+      t_.links.push_back(Link{std::move(*href), collapse_spaces(attributes.value("title"))});
     } else if (rule.tag == Tag::kOl) {
-      const std::string start = std::string(trim(attribute(n, "start")));
+      const std::string start = std::string(trim(attributes.value("start")));
       if (!start.empty() && start.size() <= 9 &&
           std::all_of(start.begin(), start.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         t_.nodes[id].start = std::stoll(start);
@@ -343,6 +318,7 @@ class Builder {
     return true;
   }
 
+  // The element last entered ends.
   void leave() {
     const Frame frame = frames_.back();
     frames_.pop_back();
@@ -361,6 +337,9 @@ class Builder {
     }
   }
 
+  // A text node: clean (clean_text()), line ends LF. One call per node of the
+  // document, not per piece of one: a word's bytes must arrive together (a no-break
+  // space alone at the start of a line goes; before other letters it stays).
   void text(std::string_view s) {
     if (pre_depth_ > 0) {
       const Node& top = t_.nodes[stack_.back()];
@@ -389,8 +368,21 @@ class Builder {
       if ((at_line_start_ || pending_break_) && only_no_break_spaces(word)) continue;
       before_content();
       append_text(word);
+      append_collapsed(s.substr(i));
+      return;
     }
   }
+
+  // The document ends: what is still open closes.
+  void finish() {
+    while (stack_.size() > 1) close_top();
+  }
+
+ private:
+  struct Frame {
+    Action action;
+    size_t node;  // kKeep: the element opened for it
+  };
 
   void line_break() {
     ensure_container(false);
@@ -421,6 +413,30 @@ class Builder {
     if (pending_space_ && !at_line_start_) insert_space();
     pending_space_ = false;
     at_line_start_ = false;
+  }
+
+  // The rest of a text node after its first word: in the middle of a line, with the
+  // word as the last text of the top element, each further word and the space before
+  // it only grow that text (as before_content, insert_space and append_text would).
+  void append_collapsed(std::string_view s) {
+    const size_t before = t_.text.size();
+    size_t i = 0;
+    bool space = false;
+    while (i < s.size()) {
+      if (is_space(s[i])) {
+        space = true;
+        ++i;
+        continue;
+      }
+      size_t j = i;
+      while (j < s.size() && !is_space(s[j])) ++j;
+      if (space) t_.text += ' ';
+      t_.text.append(s, i, j - i);
+      space = false;
+      i = j;
+    }
+    t_.nodes[t_.nodes[stack_.back()].last_child].text_size += t_.text.size() - before;
+    pending_space_ = space;
   }
 
   // The space goes before the inline elements opened since it was seen, which hold
@@ -558,7 +574,7 @@ class Builder {
 
   Tree& t_;
   std::vector<size_t> stack_;  // open elements of the output, the root first
-  std::vector<Frame> frames_;  // one per entered element of libxml2's tree
+  std::vector<Frame> frames_;  // one per element entered and not yet left
   size_t phrasing_depth_ = 0;
   size_t pre_depth_ = 0;
   size_t a_depth_ = 0;
@@ -566,6 +582,80 @@ class Builder {
   bool pending_space_ = false;  // whitespace seen, written only if content follows
   bool pending_break_ = false;  // an unwrapped block ended: br before the next content
 };
+
+// ---------------------------------------------------------------------------------
+// From libxml2's tree to ours.
+
+// htmlReadMemory takes an int size; notes of a gigabyte are cut there.
+constexpr size_t kMaxInputBytes = size_t{1} << 30;
+
+// Appends `in` with CR LF and CR made LF, as HTML reads line ends.
+void append_lf_lines(std::string_view in, std::string* out) {
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '\r') {
+      *out += '\n';
+      if (i + 1 < in.size() && in[i + 1] == '\n') ++i;
+    } else {
+      *out += in[i];
+    }
+  }
+}
+
+// An element's attributes as xmlGetProp would give them but without its copies: the
+// parser has already decoded character references into the values' text nodes.
+class XmlAttributes final : public Attributes {
+ public:
+  explicit XmlAttributes(const xmlNode* element) : element_(element) {}
+
+  std::string value(std::string_view name) const override {
+    for (const xmlAttr* a = element_->properties; a != nullptr; a = a->next) {
+      if (a->name == nullptr || name != reinterpret_cast<const char*>(a->name)) continue;
+      std::string value;
+      for (const xmlNode* t = a->children; t != nullptr; t = t->next)
+        if (t->content != nullptr) value += reinterpret_cast<const char*>(t->content);
+      return clean_text(value);
+    }
+    return {};
+  }
+
+ private:
+  const xmlNode* element_;
+};
+
+// Gives `builder` the siblings from `first` and everything below them, without
+// recursion.
+void walk_html(xmlNode* first, Builder* builder) {
+  // Returns true when `n` was entered, to be left after its children.
+  auto enter = [builder](xmlNode* n) {
+    if (n->type == XML_TEXT_NODE) {
+      if (n->content != nullptr) builder->text(clean_text(reinterpret_cast<const char*>(n->content)));
+      return false;
+    }
+    if (n->type != XML_ELEMENT_NODE || n->name == nullptr) return false;  // comments, ...
+    std::string name(reinterpret_cast<const char*>(n->name));
+    for (char& c : name) c = to_lower(c);
+    // libxml2 drops prefixes: Word's <o:p> arrives as p, <svg:script> as script.
+    return builder->enter(name, XmlAttributes(n));
+  };
+  xmlNode* n = first;
+  while (n != nullptr) {
+    const bool entered = enter(n);
+    if (entered && n->children != nullptr) {
+      n = n->children;
+      continue;
+    }
+    if (entered) builder->leave();
+    while (n != nullptr && n->next == nullptr) {
+      n = n->parent;
+      if (n == nullptr || n->type != XML_ELEMENT_NODE) {
+        n = nullptr;  // back at the document
+        break;
+      }
+      builder->leave();
+    }
+    if (n != nullptr) n = n->next;
+  }
+}
 
 struct XmlDocDeleter {
   void operator()(xmlDoc* doc) const { xmlFreeDoc(doc); }
@@ -578,21 +668,12 @@ Tree parse_html(std::string_view html) {
   }();
   (void)initialized;
 
-  // htmlReadMemory takes an int size; notes of a gigabyte are cut there.
-  constexpr size_t kMaxInputBytes = size_t{1} << 30;
   const std::string cleaned = clean_text(html);
   const std::string_view body = utf8_prefix(cleaned, kMaxInputBytes);
-  // Inside <body>, so that leading text stays text; CR LF and CR become LF as in HTML.
+  // Inside <body>, so that leading text stays text.
   std::string input = "<html><body>";
   input.reserve(input.size() + body.size());
-  for (size_t i = 0; i < body.size(); ++i) {
-    if (body[i] == '\r') {
-      input += '\n';
-      if (i + 1 < body.size() && body[i + 1] == '\n') ++i;
-    } else {
-      input += body[i];
-    }
-  }
+  append_lf_lines(body, &input);
 
   Tree tree;
   // Not HTML_PARSE_NOBLANKS: it drops the space in "<em>a</em> <em>b</em>".
@@ -603,10 +684,523 @@ Tree parse_html(std::string_view html) {
       input.data(), static_cast<int>(input.size()), nullptr, "UTF-8", options));
   if (doc == nullptr) return tree;
   Builder builder(&tree);
-  builder.walk(doc->children);  // html, head and body are unwrapped or dropped like any element
+  walk_html(doc->children, &builder);  // html, head and body are unwrapped or dropped like any element
   builder.finish();
   return tree;
 }
+
+// ---------------------------------------------------------------------------------
+// From md4c's parser to our tree, without HTML in between (the fast path).
+//
+// Writing md4c's HTML (md_html) and parsing it back with libxml2 took most of the time
+// of rendering notes. MarkdownReader takes md4c's parser events instead and gives the
+// Builder exactly what walk_html would give it for md_html's output: the same elements,
+// attributes and text nodes, so the tree, and every byte written from it, is the same.
+// md_html's output is plain enough for that: nested as md4c's events are, every & < >
+// " in text and attributes escaped, which libxml2 reads back as they were. One quirk
+// is followed: md4c nests an autolink in a link's text, and libxml2 closes the outer
+// link there. Where libxml2 would read back something else, the reader gives up and
+// the caller takes the slow path:
+// - raw HTML (MD_BLOCK_HTML, MD_TEXT_HTML): what libxml2 makes of it is libxml2's;
+// - an image in an image (md_html 0.4.8 ends the alt attribute at the inner image's
+//   end), and elements md4c enters and never leaves (libxml2 closes them somewhere);
+// - nesting deeper than kMaxFastDepth: libxml2 stops at 256 open elements and drops
+//   the rest of the document;
+// - a text node or attribute longer than kMaxFastTextBytes: libxml2 stops likewise at a
+//   text node of 10,000,000 bytes (XML_MAX_TEXT_LENGTH);
+// - HTML that could grow past what parse_html reads (kMaxInputBytes);
+// - many named entities not seen before (kMaxEntityLookups), each an md_html call;
+// - what the parser flags do not enable (tables, strikethrough, ...), never seen.
+// What md_html writes is md4c 0.4.8's (Debian 12's); tests/notes_fast_test.cpp renders
+// thousands of notes both ways, so another md4c that writes otherwise fails there.
+
+// CommonMark plus bare URLs, www. links and e-mail addresses made links.
+constexpr unsigned kParserFlags = MD_FLAG_PERMISSIVEAUTOLINKS;
+
+constexpr size_t kMaxFastDepth = 200;
+constexpr size_t kMaxFastTextBytes = 1000000;
+constexpr int kMaxEntityLookups = 64;
+// Returned by a callback to stop md_parse. Negative: md4c 0.4.8 passes a positive
+// value up only from some functions, and goes on parsing after others.
+constexpr int kGiveUp = -2;
+
+constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+constexpr std::string_view kByteOrderMark = "\xEF\xBB\xBF";
+
+// md_html's hex_val (md4c passes it only hex digits).
+uint32_t md4c_hex_value(char c) {
+  if (c >= '0' && c <= '9') return static_cast<uint32_t>(c - '0');
+  if (c >= 'A' && c <= 'Z') return static_cast<uint32_t>(c - 'A' + 10);
+  return static_cast<uint32_t>(c - 'a' + 10);
+}
+
+// Appends `cp` as md_html writes a decoded character: UTF-8, surrogates included
+// (clean_text makes them U+FFFD later, as parse_html does), U+FFFD for 0 and for
+// values past U+10FFFF.
+void append_md4c_codepoint(uint32_t cp, std::string* out) {
+  if (cp == 0 || cp > 0x10FFFF) {
+    *out += kReplacement;
+  } else if (cp <= 0x7F) {
+    *out += static_cast<char>(cp);
+  } else if (cp <= 0x7FF) {
+    *out += static_cast<char>(0xC0 | (cp >> 6));
+    *out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp <= 0xFFFF) {
+    *out += static_cast<char>(0xE0 | (cp >> 12));
+    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    *out += static_cast<char>(0xF0 | (cp >> 18));
+    *out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+// What md_html writes for the named entity `entity` ("&name;"), unescaped: md4c's
+// table of HTML5's names is not in its API, so md_html renders the entity alone, and
+// gives "<p>" + the decoded (or, unknown, verbatim) text, escaped + "</p>\n". nullopt
+// when it gives anything else.
+std::optional<std::string> md_html_entity(std::string_view entity) {
+  std::string html;
+  const int rc = md_html(
+      entity.data(), static_cast<MD_SIZE>(entity.size()),
+      [](const MD_CHAR* text, MD_SIZE size, void* out) {
+        static_cast<std::string*>(out)->append(text, size);
+      },
+      &html, kParserFlags, 0);
+  const std::string_view head = "<p>", tail = "</p>\n";
+  if (rc != 0 || !html.starts_with(head) || !html.ends_with(tail)) return std::nullopt;
+  const std::string_view escaped = std::string_view(html).substr(
+      head.size(), html.size() - head.size() - tail.size());
+  std::string out;
+  for (size_t i = 0; i < escaped.size();) {
+    if (escaped[i] != '&') {
+      out += escaped[i++];
+      continue;
+    }
+    bool known = false;
+    for (const auto& [name, c] : {std::pair<std::string_view, char>{"&amp;", '&'},
+                                  {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}}) {
+      if (escaped.substr(i, name.size()) == name) {
+        out += c;
+        i += name.size();
+        known = true;
+        break;
+      }
+    }
+    if (!known) return std::nullopt;
+  }
+  return out;
+}
+
+// md_html writes a URL's bytes as they are only when they are ASCII letters or digits
+// or in its list of these (% among them: the URL may be escaped already); & as &amp;,
+// which libxml2 reads back as &; every other byte as %XX.
+void append_md4c_url(std::string_view in, std::string* out) {
+  static constexpr std::string_view kSafe = "-_.+!*(),%#@?=;:/$&";
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  for (char c : in) {
+    const auto u = static_cast<unsigned char>(c);
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+        (u < 0x80 && u != 0 && kSafe.find(c) != std::string_view::npos)) {
+      *out += c;
+    } else {
+      *out += '%';
+      *out += kHex[u >> 4];
+      *out += kHex[u & 0xF];
+    }
+  }
+}
+
+// `s` from `from` on as parse_html hands it to libxml2: clean, line ends LF. What
+// lies between two tags can be made so on its own: tags are ASCII, where no invalid
+// run of bytes and no CR LF can go on.
+void make_as_parsed(std::string* s, size_t from = 0) {
+  const std::string_view tail = std::string_view(*s).substr(from);
+  if (is_clean_text(tail) && tail.find('\r') == std::string_view::npos) return;
+  std::string out;
+  append_lf_lines(clean_text(tail), &out);
+  s->resize(from);
+  *s += out;
+}
+
+// The attributes md_html writes for an element, as libxml2 reads them back.
+class MarkdownAttributes final : public Attributes {
+ public:
+  void add(std::string_view name, std::string value) { values_[size_++] = {name, std::move(value)}; }
+
+  std::string value(std::string_view name) const override {
+    for (size_t i = 0; i < size_; ++i) {
+      if (values_[i].first == name) return values_[i].second;
+    }
+    return {};
+  }
+
+ private:
+  std::array<std::pair<std::string_view, std::string>, 2> values_;
+  size_t size_ = 0;
+};
+
+const NoAttributes kNoAttributes;
+
+constexpr std::string_view kHeadings[] = {"h1", "h2", "h3", "h4", "h5", "h6"};
+
+// Gives the Builder, from md4c's parser events, what walk_html would give it for the
+// HTML md_html writes for them (see above).
+class MarkdownReader {
+ public:
+  explicit MarkdownReader(Tree* tree) : b_(tree) {}
+
+  // Reads `markdown` (clean, at most UINT32_MAX bytes) into the tree. Returns false
+  // when it gave up, or md4c failed: the tree is then unfinished, and only the slow
+  // path can tell what the notes are.
+  bool read(std::string_view markdown) {
+    if (markdown.starts_with(kByteOrderMark)) markdown.remove_prefix(kByteOrderMark.size());  // as md_html
+    MD_PARSER parser{};
+    parser.flags = kParserFlags;
+    parser.enter_block = [](MD_BLOCKTYPE type, void* detail, void* self) {
+      auto* r = static_cast<MarkdownReader*>(self);
+      return r->check(r->enter_block(type, detail));
+    };
+    parser.leave_block = [](MD_BLOCKTYPE type, void* detail, void* self) {
+      auto* r = static_cast<MarkdownReader*>(self);
+      return r->check(r->leave_block(type, detail));
+    };
+    parser.enter_span = [](MD_SPANTYPE type, void* detail, void* self) {
+      auto* r = static_cast<MarkdownReader*>(self);
+      return r->check(r->enter_span(type, detail));
+    };
+    parser.leave_span = [](MD_SPANTYPE type, void* /*detail*/, void* self) {
+      auto* r = static_cast<MarkdownReader*>(self);
+      return r->check(r->leave_span(type));
+    };
+    parser.text = [](MD_TEXTTYPE type, const MD_CHAR* text, MD_SIZE size, void* self) {
+      auto* r = static_cast<MarkdownReader*>(self);
+      return r->check(r->text(type, std::string_view(text, size)));
+    };
+    const int rc = md_parse(markdown.data(), static_cast<MD_SIZE>(markdown.size()), &parser, this);
+    if (rc != 0 || gave_up_ || !open_.empty()) return false;
+    flush();
+    b_.finish();
+    return true;
+  }
+
+ private:
+  // Once given up, stays so: no event after that may reach the Builder.
+  int check(int rc) {
+    if (rc != 0) gave_up_ = true;
+    return gave_up_ ? kGiveUp : 0;
+  }
+
+  // md_html's output for each event is in the comments.
+  int enter_block(MD_BLOCKTYPE type, void* detail) {
+    if (int rc = grow(0)) return rc;
+    switch (type) {
+      case MD_BLOCK_DOC:  // nothing: parse_html puts it in <html><body>
+        if (int rc = open("html")) return rc;
+        return open("body");
+      case MD_BLOCK_QUOTE:  // <blockquote>\n
+        if (int rc = open("blockquote")) return rc;
+        return add_text("\n");
+      case MD_BLOCK_UL:  // <ul>\n
+        if (int rc = open("ul")) return rc;
+        return add_text("\n");
+      case MD_BLOCK_OL: {  // <ol>\n, or <ol start="N">\n unless N is 1
+        const unsigned start = static_cast<const MD_BLOCK_OL_DETAIL*>(detail)->start;
+        MarkdownAttributes attributes;
+        if (start != 1) attributes.add("start", std::to_string(start));
+        if (int rc = open("ol", attributes)) return rc;
+        return add_text("\n");
+      }
+      case MD_BLOCK_LI:  // <li>; a task list item has more, but the flags leave them out
+        if (static_cast<const MD_BLOCK_LI_DETAIL*>(detail)->is_task) return kGiveUp;
+        return open("li");
+      case MD_BLOCK_HR:  // <hr>\n
+        if (int rc = empty("hr")) return rc;
+        return add_text("\n");
+      case MD_BLOCK_H: {  // <hN>
+        const unsigned level = static_cast<const MD_BLOCK_H_DETAIL*>(detail)->level;
+        if (level < 1 || level > 6) return kGiveUp;
+        return open(kHeadings[level - 1]);
+      }
+      case MD_BLOCK_CODE: {  // <pre><code>, with a class attribute the allow-list drops
+        const MD_ATTRIBUTE& lang = static_cast<const MD_BLOCK_CODE_DETAIL*>(detail)->lang;
+        if (int rc = grow(lang.size)) return rc;
+        if (int rc = open("pre")) return rc;
+        return open("code");
+      }
+      case MD_BLOCK_P:  // <p>
+        return open("p");
+      default:  // raw HTML; tables, which the flags leave out
+        return kGiveUp;
+    }
+  }
+
+  int leave_block(MD_BLOCKTYPE type, void* detail) {
+    if (int rc = grow(0)) return rc;
+    switch (type) {
+      case MD_BLOCK_DOC:  // nothing
+        if (int rc = close("body")) return rc;
+        return close("html");
+      case MD_BLOCK_HR:  // nothing
+        return 0;
+      case MD_BLOCK_CODE:  // </code></pre>\n
+        if (int rc = close("code")) return rc;
+        if (int rc = close("pre")) return rc;
+        break;
+      case MD_BLOCK_QUOTE:  // </blockquote>\n
+        if (int rc = close("blockquote")) return rc;
+        break;
+      case MD_BLOCK_UL:  // </ul>\n
+        if (int rc = close("ul")) return rc;
+        break;
+      case MD_BLOCK_OL:  // </ol>\n
+        if (int rc = close("ol")) return rc;
+        break;
+      case MD_BLOCK_LI:  // </li>\n
+        if (int rc = close("li")) return rc;
+        break;
+      case MD_BLOCK_H: {  // </hN>\n
+        const unsigned level = static_cast<const MD_BLOCK_H_DETAIL*>(detail)->level;
+        if (level < 1 || level > 6) return kGiveUp;
+        if (int rc = close(kHeadings[level - 1])) return rc;
+        break;
+      }
+      case MD_BLOCK_P:  // </p>\n
+        if (int rc = close("p")) return rc;
+        break;
+      default:
+        return kGiveUp;
+    }
+    return add_text("\n");
+  }
+
+  int enter_span(MD_SPANTYPE type, void* detail) {
+    if (int rc = grow(0)) return rc;
+    // In an image's label md_html writes only the text, into the alt attribute. An
+    // image in one: md_html 0.4.8 ends the alt at the inner image's end, and writes
+    // the rest of the label as text.
+    if (images_) return type == MD_SPAN_IMG ? kGiveUp : 0;
+    switch (type) {
+      case MD_SPAN_EM:  // <em>
+        return open("em");
+      case MD_SPAN_STRONG:  // <strong>
+        return open("strong");
+      case MD_SPAN_CODE:  // <code>
+        return open("code");
+      case MD_SPAN_A: {  // <a href="..."> or <a href="..." title="...">
+        const auto* a = static_cast<const MD_SPAN_A_DETAIL*>(detail);
+        MarkdownAttributes attributes;
+        std::string value;
+        if (int rc = attribute(a->href, true, &value)) return rc;
+        attributes.add("href", std::move(value));
+        if (a->title.text != nullptr) {
+          value.clear();
+          if (int rc = attribute(a->title, false, &value)) return rc;
+          attributes.add("title", std::move(value));
+        }
+        // md4c nests an autolink in a link's text ("[see www.x.org](/u)"). An a start
+        // tag closes an a that is the current element (libxml2's htmlAutoClose): the
+        // outer link ends there, and its end tag, later, is stray.
+        if (open_.back() == "a") {
+          if (int rc = close("a")) return rc;
+          ++stray_link_ends_;
+        }
+        return open("a", attributes);
+      }
+      case MD_SPAN_IMG: {  // <img src="..." alt="..."> (or with a title), all dropped
+        const auto* img = static_cast<const MD_SPAN_IMG_DETAIL*>(detail);
+        if (int rc = grow(img->src.size + img->title.size)) return rc;
+        images_ = true;
+        return empty("img");
+      }
+      default:  // u, del, x-wikilink, LaTeX: the flags leave them out
+        return kGiveUp;
+    }
+  }
+
+  int leave_span(MD_SPANTYPE type) {
+    if (int rc = grow(0)) return rc;
+    if (images_) {
+      if (type == MD_SPAN_IMG) images_ = false;
+      return 0;
+    }
+    switch (type) {
+      case MD_SPAN_EM:  // </em>
+        return close("em");
+      case MD_SPAN_STRONG:  // </strong>
+        return close("strong");
+      case MD_SPAN_CODE:  // </code>
+        return close("code");
+      case MD_SPAN_A:  // </a>
+        if (open_.back() != "a" && stray_link_ends_ > 0 &&
+            std::find(open_.begin(), open_.end(), "a") == open_.end()) {
+          // With no a open libxml2 ignores it, and the text on both sides is one node.
+          --stray_link_ends_;
+          settle();
+          return 0;
+        }
+        return close("a");
+      default:
+        return kGiveUp;
+    }
+  }
+
+  int text(MD_TEXTTYPE type, std::string_view s) {
+    if (int rc = grow(s.size())) return rc;
+    if (type == MD_TEXT_HTML || type == MD_TEXT_LATEXMATH) return kGiveUp;
+    if (images_) return 0;  // the alt text
+    switch (type) {
+      case MD_TEXT_NULLCHAR:
+        return add_text(kReplacement);
+      case MD_TEXT_BR:  // <br>\n
+        if (int rc = empty("br")) return rc;
+        return add_text("\n");
+      case MD_TEXT_SOFTBR:  // \n
+        return add_text("\n");
+      case MD_TEXT_ENTITY: {  // decoded, escaped
+        std::string decoded;
+        if (int rc = entity(s, &decoded)) return rc;
+        return add_text(decoded, true);
+      }
+      case MD_TEXT_NORMAL:  // escaped
+      case MD_TEXT_CODE:
+        return add_text(s);
+      default:
+        return kGiveUp;
+    }
+  }
+
+  // An element starts: its content and its end follow.
+  int open(std::string_view name, const Attributes& attributes = kNoAttributes) {
+    flush();
+    if (open_.size() >= kMaxFastDepth) return kGiveUp;
+    open_.push_back(name);
+    if (dropped_ == 0 && !b_.enter(name, attributes)) dropped_ = open_.size();  // its content goes too
+    return 0;
+  }
+
+  // The element `name` ends. md4c 0.4.8 does not always end what it starts: an
+  // emphasis begun in a link's text and ended in its destination ("_[](_)") is
+  // entered and never left. libxml2 closes such elements where their parent ends;
+  // the reader gives up instead.
+  int close(std::string_view name) {
+    if (open_.empty() || open_.back() != name) return kGiveUp;
+    flush();
+    if (dropped_ == 0) {
+      b_.leave();
+    } else if (dropped_ == open_.size()) {
+      dropped_ = 0;
+    }
+    open_.pop_back();
+    return 0;
+  }
+
+  // A void element (br, hr, img): no content, no end tag.
+  int empty(std::string_view name) {
+    flush();
+    if (open_.size() >= kMaxFastDepth) return kGiveUp;
+    if (dropped_ == 0 && b_.enter(name, kNoAttributes)) b_.leave();
+    return 0;
+  }
+
+  // Text of the current text node: libxml2 makes one node of all the text between
+  // two elements. md4c's own text is clean, cut from the Markdown render_notes made
+  // clean at ASCII marks; decoded entities (&#xD800;, &#1;, &#13;) may not be.
+  int add_text(std::string_view s, bool decoded = false) {
+    if (dropped_ > 0) return 0;
+    if (decoded || s.find('\r') != std::string_view::npos) unsettled_ = true;
+    run_ += s;
+    return run_.size() > kMaxFastTextBytes ? kGiveUp : 0;
+  }
+
+  // A tag: the text since the last one is made as parse_html hands it to libxml2.
+  void settle() {
+    if (unsettled_) make_as_parsed(&run_, settled_);
+    unsettled_ = false;
+    settled_ = run_.size();
+  }
+
+  // An element starts or ends: the text node before it is complete.
+  void flush() {
+    settle();
+    if (!run_.empty()) b_.text(run_);
+    run_.clear();
+    settled_ = 0;
+  }
+
+  // Counts what md_html would write, generously: each event's tags in 64 bytes, each
+  // byte of text or attributes in 6 (as &quot;).
+  int grow(size_t bytes) {
+    html_bytes_ += 64 + 6 * bytes;
+    return html_bytes_ > kMaxInputBytes ? kGiveUp : 0;
+  }
+
+  // Appends the value md_html writes for `a`, as libxml2 reads it back (url: an href,
+  // with the bytes of its text and decoded entities written as append_md4c_url does).
+  int attribute(const MD_ATTRIBUTE& a, bool url, std::string* out) {
+    if (int rc = grow(a.size)) return rc;
+    for (size_t i = 0; a.substr_offsets[i] < a.size; ++i) {
+      const std::string_view piece(a.text + a.substr_offsets[i], a.substr_offsets[i + 1] - a.substr_offsets[i]);
+      switch (a.substr_types[i]) {
+        case MD_TEXT_NULLCHAR:
+          *out += kReplacement;  // not escaped, even in a URL
+          break;
+        case MD_TEXT_ENTITY: {
+          std::string decoded;
+          if (int rc = entity(piece, &decoded)) return rc;
+          url ? append_md4c_url(decoded, out) : void(*out += decoded);
+          break;
+        }
+        default:
+          url ? append_md4c_url(piece, out) : void(*out += piece);
+          break;
+      }
+    }
+    make_as_parsed(out);
+    return out->size() > kMaxFastTextBytes ? kGiveUp : 0;
+  }
+
+  // Appends the text md_html decodes the entity `e` to ("&...;", as md4c passes it).
+  int entity(std::string_view e, std::string* out) {
+    if (e.size() > 3 && e[1] == '#') {
+      uint32_t cp = 0;  // md_html's arithmetic, unsigned
+      if (e[2] == 'x' || e[2] == 'X') {
+        for (size_t i = 3; i + 1 < e.size(); ++i) cp = 16 * cp + md4c_hex_value(e[i]);
+      } else {
+        for (size_t i = 2; i + 1 < e.size(); ++i) cp = 10 * cp + static_cast<uint32_t>(e[i] - '0');
+      }
+      append_md4c_codepoint(cp, out);
+      return 0;
+    }
+    // Names are few, and notes use fewer: each thread asks md_html once for each.
+    thread_local std::unordered_map<std::string, std::string> known;
+    const std::string name(e);
+    if (auto it = known.find(name); it != known.end()) {
+      *out += it->second;
+      return 0;
+    }
+    if (++entity_lookups_ > kMaxEntityLookups) return kGiveUp;  // a flood of made-up names
+    std::optional<std::string> decoded = md_html_entity(e);
+    if (!decoded) return kGiveUp;
+    *out += *decoded;
+    if (known.size() < 4096) known.emplace(name, std::move(*decoded));
+    return 0;
+  }
+
+  Builder b_;
+  std::string run_;           // the text node being read
+  size_t settled_ = 0;        // run_ up to here is as libxml2 would read it
+  bool unsettled_ = false;    // and the rest may not be
+  std::vector<std::string_view> open_;  // open elements, html and body too, as libxml2 counts them
+  size_t dropped_ = 0;      // the depth of an element the Builder dropped, 0 when none is open
+  bool images_ = false;     // in an image: its label is alt text
+  size_t stray_link_ends_ = 0;  // ends of links closed early, still to come
+  size_t html_bytes_ = 0;   // at least what md_html would have written so far
+  int entity_lookups_ = 0;  // names asked of md_html
+  bool gave_up_ = false;
+};
 
 // ---------------------------------------------------------------------------------
 // Our tree to HTML, whole or cut.
@@ -738,6 +1332,19 @@ class Writer {
   }
 
   void text(std::string_view s) {
+    if (!measuring_ && stop_index_ == kNone) {
+      // Written whole: no cut point matters, so runs that need no escape go at once.
+      size_t begin = 0;
+      for (size_t i = 0; i < s.size(); ++i) {
+        if (s[i] != '&' && s[i] != '<' && s[i] != '>') continue;
+        out_.append(s, begin, i - begin);
+        escape_char(s[i]);
+        begin = i + 1;
+      }
+      out_.append(s, begin);
+      if (!line_has_text_) line_has_text_ = !std::all_of(s.begin(), s.end(), is_space);
+      return;
+    }
     for (char c : s) {
       if (line_has_text_) {
         if (is_space(c)) {
@@ -958,26 +1565,64 @@ class TextWriter {
   int pre_depth_ = 0;
 };
 
-}  // namespace
+// ---------------------------------------------------------------------------------
+// The two ways from Markdown. Both take `input` as render_notes() makes it: clean,
+// and at most UINT32_MAX bytes (MD_SIZE is 32 bits).
 
-Result<RenderedNotes> render_notes(std::string_view markdown) {
-  const std::string cleaned = clean_text(markdown);
-  const std::string_view input = utf8_prefix(cleaned, UINT32_MAX);  // MD_SIZE is 32 bits
+std::optional<RenderedNotes> render_fast(std::string_view input) {
+  Tree tree;
+  // About what short notes need, so that the vectors rarely grow.
+  tree.nodes.reserve(16 + input.size() / 16);
+  tree.text.reserve(input.size());
+  if (!MarkdownReader(&tree).read(input)) return std::nullopt;
+  return RenderedNotes{Writer(tree).write(), TextWriter(tree).run()};
+}
+
+Result<RenderedNotes> render_slow(std::string_view input) {
   std::string html;
-  // CommonMark plus bare URLs, www. links and e-mail addresses made links.
-  const unsigned parser_flags = MD_FLAG_PERMISSIVEAUTOLINKS;
   const int rc = md_html(
       input.data(), static_cast<MD_SIZE>(input.size()),
       [](const MD_CHAR* text, MD_SIZE size, void* out) {
         static_cast<std::string*>(out)->append(text, size);
       },
-      &html, parser_flags, MD_HTML_FLAG_SKIP_UTF8_BOM);
+      &html, kParserFlags, MD_HTML_FLAG_SKIP_UTF8_BOM);
   if (rc != 0) {
     return Error{ErrorCode::kInvalidInput, "the show notes could not be rendered from Markdown",
                  "", 0, 0};
   }
   const Tree tree = parse_html(html);
   return RenderedNotes{Writer(tree).write(), TextWriter(tree).run()};
+}
+
+thread_local notes_internal::PathCounts path_counts_here;
+
+}  // namespace
+
+namespace notes_internal {
+
+std::optional<RenderedNotes> render_notes_fast(std::string_view markdown) {
+  const std::string cleaned = clean_text(markdown);
+  return render_fast(utf8_prefix(cleaned, UINT32_MAX));
+}
+
+Result<RenderedNotes> render_notes_slow(std::string_view markdown) {
+  const std::string cleaned = clean_text(markdown);
+  return render_slow(utf8_prefix(cleaned, UINT32_MAX));
+}
+
+PathCounts path_counts() { return path_counts_here; }
+
+}  // namespace notes_internal
+
+Result<RenderedNotes> render_notes(std::string_view markdown) {
+  const std::string cleaned = clean_text(markdown);
+  const std::string_view input = utf8_prefix(cleaned, UINT32_MAX);
+  if (std::optional<RenderedNotes> fast = render_fast(input)) {
+    ++path_counts_here.fast;
+    return std::move(*fast);
+  }
+  ++path_counts_here.slow;
+  return render_slow(input);
 }
 
 std::string sanitize_html(std::string_view html) {

@@ -1,7 +1,8 @@
 // The libxml2 functions podsmith calls (its HTML parser, for show notes in
 // notes.cpp), each forwarding to libxml2.so.2 loaded on first use (see
 // lazy_library.h for why: libxml2 brings ICU and liblzma, and most runs — a probe,
-// a build with nothing to render — never parse HTML). A function missing here is a
+// a build of Markdown notes without raw HTML, which md4c's parser renders alone —
+// never parse HTML). A function missing here is a
 // link error; libxml2's global variables (xmlFree, ...) cannot be forwarded, so
 // notes.cpp uses none.
 #include <libxml/HTMLparser.h>
