@@ -550,9 +550,12 @@ std::optional<Error> read_mp3(Opened& in, Reader& r) {
 // the page cache holds the file in large folios (the kernel maps them whole); the
 // same either way (+-3%) for the benchmark's 128-300 KB files, or where the cache
 // holds 4 KiB pages (~0.5 us each to map and unmap, as much as copying them);
-// below ~100 KB mapping costs more. The mapped pages count in the process' RSS
-// until the walk is done: clean page cache, which the kernel can reclaim.
-constexpr int64_t kMapScanBytes = 128 << 10;
+// below ~100 KB mapping costs more. And in a build, which probes on every core,
+// each unmapping interrupts the other cores to flush their TLBs (an IPI, dear in a
+// virtual machine): small files are read, mapping starts at a megabyte. The mapped
+// pages count in the process' RSS until the walk is done: clean page cache, which
+// the kernel can reclaim.
+constexpr int64_t kMapScanBytes = 1 << 20;
 
 enum class MappedScan { kDone, kNotMapped, kFileChanged };
 

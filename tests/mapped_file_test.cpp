@@ -107,7 +107,7 @@ TEST_CASE("read_guarded reads a mapping and returns false where the file was cut
 
 TEST_CASE("a frame walk over a mapping of an MP3 cut short under it returns false instead of crashing") {
   // vbr-noxing.mp3's frames three times over: the probe walks such a stream
-  // (no Xing header, over 128 KiB) in a mapping.
+  // (no Xing header, over a megabyte) in a mapping.
   const std::string fixture = podsmith::test::read_file(source_path("tests/fixtures/media/vbr-noxing.mp3"));
   const int64_t tag = 71;  // its ID3v2 tag; no ID3v1 tag
   REQUIRE(fixture.substr(0, 3) == "ID3");
