@@ -468,7 +468,7 @@ BuildReport build_workspace(const std::string& root, const BuildOptions& options
   if (!report.errors.empty()) return report;
 
   ProbeCache cache = options.use_cache ? ProbeCache::load(join(root, kCacheFile)) : ProbeCache{};
-  const std::map<std::string, MediaInfo> media = probe_media(root, ws, files_before, options, &cache, &report);
+  std::map<std::string, MediaInfo> media = probe_media(root, ws, files_before, options, &cache, &report);
   for (const auto& [path, info] : media)
     for (const std::string& w : info.warnings) report.warnings.push_back(Error{ErrorCode::kInvalidInput, w, path, 0, 0});
   // The probe cache (a megabyte of JSON for 1,000 episodes) is written on a
@@ -484,6 +484,10 @@ BuildReport build_workspace(const std::string& root, const BuildOptions& options
   }
   if (cache_error) report.warnings.insert(report.warnings.begin(), std::move(*cache_error));
   if (!report.errors.empty() || options.dry_run) return report;
+  // What the build read is freed while the stamp is written.
+  destroy_in_background(std::move(loaded));
+  destroy_in_background(std::move(media));
+  destroy_in_background(std::move(cache));
   // Only a clean build may let the next one be skipped: warnings are worth seeing again.
   // The stamp is what the build read, with the outputs as now written: an input
   // changed during the build makes the next build run.

@@ -1,13 +1,14 @@
 /// Runs independent pieces of work on every core: a build loads a thousand
 /// sidecars and renders a thousand episodes' notes, each on its own. The caller
 /// keeps the order of results by writing result i into slot i; nothing here
-/// orders or collects. No I/O.
+/// orders or collects. And frees what it is done with on another thread. No I/O.
 #pragma once
 
 #include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace podsmith {
@@ -34,6 +35,15 @@ void parallel_for(size_t n, unsigned threads, const Fn& fn) {
   for (unsigned t = 1; t < threads; ++t) helpers.emplace_back(work);
   work();
   for (std::thread& t : helpers) t.join();
+}
+
+/// Destroys `value` on a thread of its own, for the caller not to wait while a
+/// large structure (a thousand episodes: tens of thousands of small blocks, a
+/// millisecond or two) is freed piece by piece. A process that exits meanwhile
+/// ends that thread with it; the memory goes back to the system either way.
+template <class T>
+void destroy_in_background(T&& value) {
+  std::thread([doomed = std::forward<T>(value)]() mutable { T gone = std::move(doomed); }).detach();
 }
 
 }  // namespace podsmith

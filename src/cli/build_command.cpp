@@ -1,6 +1,7 @@
 // `podsmith build [--feed N] [--dry-run]`: write the feeds.
 #include <cstdio>
 #include <memory>
+#include <thread>
 #include <nlohmann/json.hpp>
 
 #include "commands.h"
@@ -60,7 +61,7 @@ const char* status_name(WriteStatus s) {
 int run_build(BuildCommandOptions opt) {
   opt.build.use_cache = !opt.no_cache;
   opt.build.skip_unchanged = !opt.lint;  // lint needs the feeds loaded
-  const BuildReport report = build_workspace(opt.root, opt.build);
+  BuildReport report = build_workspace(opt.root, opt.build);
   for (const Error& w : report.warnings) print_warning(w.file, w.message);
   for (const Error& e : report.errors) print_error(e);
   size_t changed = 0;
@@ -97,8 +98,13 @@ int run_build(BuildCommandOptions opt) {
     std::fprintf(stderr, "build failed: %zu error%s; nothing was written\n", report.errors.size(),
                  report.errors.size() == 1 ? "" : "s");
   }
-  if (report.errors.empty() && opt.lint && lint_built(opt, report)) return kExitFailed;
-  return report.errors.empty() ? kExitOk : kExitFailed;
+  const int code = report.errors.empty() && opt.lint && lint_built(opt, report) ? kExitFailed
+                   : report.errors.empty()                                     ? kExitOk
+                                                                               : kExitFailed;
+  // Freeing a thousand episodes one by one takes a millisecond or two; the
+  // process ends meanwhile, and the system takes the memory back in one piece.
+  std::thread([gone = std::move(report)] {}).detach();
+  return code;
 }
 
 }  // namespace
