@@ -265,10 +265,10 @@ class FeedBuilder {
     auto notes = render_notes(src.notes_markdown);
     if (notes) {
       ep.notes_html = std::move(notes->html);
-      // The notes are sanitized already, so cut_html() would return short ones whole.
-      ep.summary_html = ep.notes_html.size() <= kAppleDescriptionMaxBytes
-                            ? ep.notes_html
-                            : cut_html(ep.notes_html, kAppleDescriptionMaxBytes);
+      // Whole when it fits: as before, also for the raw HTML nested so deep that
+      // cut_html() would read it back as nothing.
+      ep.summary_html = ep.notes_html.size() <= kAppleDescriptionMaxBytes ? ep.notes_html
+                                                                           : std::move(notes->summary_html);
       ep.summary_text = std::move(notes->text);
     } else {
       out->fail(src.file, notes.error().message);

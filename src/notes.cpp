@@ -121,6 +121,7 @@ struct Tree {
   std::vector<Node> nodes{Node{}};  // nodes[0] is the root
   std::string text;                 // the text of every kText node, in document order
   std::vector<Link> links;
+  size_t depth = 0;                 // the most elements open at once while it was built
 
   std::string_view text_of(const Node& node) const {
     return std::string_view(text).substr(node.text_begin, node.text_size);
@@ -498,6 +499,7 @@ class Builder {
   size_t open(Tag tag) {
     const size_t id = add_child(stack_.back(), Node{tag});
     stack_.push_back(id);
+    t_.depth = std::max(t_.depth, stack_.size() - 1);
     if (is_phrasing(tag)) ++phrasing_depth_;
     if (tag == Tag::kPre) ++pre_depth_;
     if (tag == Tag::kA) ++a_depth_;
@@ -657,6 +659,8 @@ void walk_html(xmlNode* first, Builder* builder) {
   }
 }
 
+thread_local notes_internal::PathCounts path_counts_here;
+
 struct XmlDocDeleter {
   void operator()(xmlDoc* doc) const { xmlFreeDoc(doc); }
 };
@@ -667,6 +671,7 @@ Tree parse_html(std::string_view html) {
     return true;
   }();
   (void)initialized;
+  ++path_counts_here.html_parses;
 
   const std::string cleaned = clean_text(html);
   const std::string_view body = utf8_prefix(cleaned, kMaxInputBytes);
@@ -1408,6 +1413,25 @@ class Writer {
   bool done_ = false;
 };
 
+// `whole`, which is Writer(tree).write(), cut to `max_bytes` as cut_html() promises.
+// The one place that chooses the cut, for cut_html() and render_notes() alike.
+std::string cut_tree(const Tree& tree, std::string_view whole, size_t max_bytes) {
+  if (whole.size() <= max_bytes) return std::string(whole);
+
+  const std::array<Candidate, 3> best = Writer(tree).measure(max_bytes);
+  const Candidate& block = best[kBlockCut];
+  const Candidate& word = best[kWordCut];
+  const Candidate& chr = best[kCharCut];
+  const bool has_block = block.index != kNone;
+  if (has_block && block.bytes >= max_bytes / 2) return Writer(tree).write_cut(block, kBlockCut);
+  if (word.index != kNone && (!has_block || word.bytes > block.bytes)) {
+    return Writer(tree).write_cut(word, kWordCut);
+  }
+  if (has_block) return Writer(tree).write_cut(block, kBlockCut);
+  if (chr.index != kNone) return Writer(tree).write_cut(chr, kCharCut);
+  return "";
+}
+
 // ---------------------------------------------------------------------------------
 // Our tree to plain text.
 
@@ -1569,13 +1593,30 @@ class TextWriter {
 // The two ways from Markdown. Both take `input` as render_notes() makes it: clean,
 // and at most UINT32_MAX bytes (MD_SIZE is 32 bits).
 
+// The notes read into `tree`, their summary cut from it. cut_html(html) cuts the tree
+// parse_html() reads back from html instead; that tree writes the same bytes, and
+// every cut the Writer can make follows from the bytes it has written, so the cut is
+// the same. Unless libxml2 reads back less than html: past 257 open elements (html and
+// body among them) it drops the rest, and `tree` can be deeper than what libxml2 read
+// into it, as implicit li and p elements go in (raw "<ul><ul>" becomes
+// <ul><li><ul><li>). Notes deeper than the fast way reads, well short of that, are cut
+// as cut_html() cuts them. (libxml2 also stops a text at 10,000,000 bytes, which only
+// texts joined around dropped elements reach: far past any cut, so it does not matter.)
+RenderedNotes render_tree(const Tree& tree) {
+  RenderedNotes notes{Writer(tree).write(), TextWriter(tree).run(), {}};
+  notes.summary_html = tree.depth + 2 <= kMaxFastDepth  // + html and body, as the fast way counts
+                           ? cut_tree(tree, notes.html, kAppleDescriptionMaxBytes)
+                           : cut_html(notes.html, kAppleDescriptionMaxBytes);
+  return notes;
+}
+
 std::optional<RenderedNotes> render_fast(std::string_view input) {
   Tree tree;
   // About what short notes need, so that the vectors rarely grow.
   tree.nodes.reserve(16 + input.size() / 16);
   tree.text.reserve(input.size());
   if (!MarkdownReader(&tree).read(input)) return std::nullopt;
-  return RenderedNotes{Writer(tree).write(), TextWriter(tree).run()};
+  return render_tree(tree);
 }
 
 Result<RenderedNotes> render_slow(std::string_view input) {
@@ -1590,11 +1631,8 @@ Result<RenderedNotes> render_slow(std::string_view input) {
     return Error{ErrorCode::kInvalidInput, "the show notes could not be rendered from Markdown",
                  "", 0, 0};
   }
-  const Tree tree = parse_html(html);
-  return RenderedNotes{Writer(tree).write(), TextWriter(tree).run()};
+  return render_tree(parse_html(html));
 }
-
-thread_local notes_internal::PathCounts path_counts_here;
 
 }  // namespace
 
@@ -1637,21 +1675,7 @@ std::string html_to_text(std::string_view html) {
 
 std::string cut_html(std::string_view html, size_t max_bytes) {
   const Tree tree = parse_html(html);
-  std::string whole = Writer(tree).write();
-  if (whole.size() <= max_bytes) return whole;
-
-  const std::array<Candidate, 3> best = Writer(tree).measure(max_bytes);
-  const Candidate& block = best[kBlockCut];
-  const Candidate& word = best[kWordCut];
-  const Candidate& chr = best[kCharCut];
-  const bool has_block = block.index != kNone;
-  if (has_block && block.bytes >= max_bytes / 2) return Writer(tree).write_cut(block, kBlockCut);
-  if (word.index != kNone && (!has_block || word.bytes > block.bytes)) {
-    return Writer(tree).write_cut(word, kWordCut);
-  }
-  if (has_block) return Writer(tree).write_cut(block, kBlockCut);
-  if (chr.index != kNone) return Writer(tree).write_cut(chr, kCharCut);
-  return "";
+  return cut_tree(tree, Writer(tree).write(), max_bytes);
 }
 
 }  // namespace podsmith

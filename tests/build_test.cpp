@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "podsmith/notes.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
@@ -230,4 +231,29 @@ TEST_CASE("build sees a change to the file a linked media file points to") {
   CHECK_FALSE(again.up_to_date);
   CHECK(again.probed == 1);
   CHECK(read_file((dir.path() / "feeds/show.xml").string()).find("length=\"27896\"") != std::string::npos);
+}
+
+TEST_CASE("build gives long notes whole in content:encoded and cut to Apple's 4,000 bytes in the description") {
+  TempDir dir;
+  podsmith::test::make_tiny_workspace(dir.path());
+  std::string notes;
+  for (int i = 0; i < 80; ++i)
+    notes += "Paragraph " + std::to_string(i) + " of the notes, with [a link](https://example.org/" + std::to_string(i) +
+             ") and *emphasis* that fills the line.\n\n";
+  write(dir.path() / "media/ep1.md", "+++\nguid = \"long-notes\"\ndate = 2024-06-01T09:00:00Z\n+++\n" + notes);
+  const auto built = build_workspace(dir.path().string());
+  REQUIRE(built.errors.empty());
+  REQUIRE(built.shows.size() == 1);
+  REQUIRE(built.shows[0].episodes.size() == 1);
+  const podsmith::Episode& ep = built.shows[0].episodes[0];
+  REQUIRE(ep.notes_html.size() > podsmith::kAppleDescriptionMaxBytes);
+  CHECK(ep.notes_html.find("Paragraph 79") != std::string::npos);
+  // The description: as cut_html() cuts the notes, after the last paragraph that fits.
+  CHECK(ep.summary_html == podsmith::cut_html(ep.notes_html, podsmith::kAppleDescriptionMaxBytes));
+  CHECK(ep.summary_html.size() <= podsmith::kAppleDescriptionMaxBytes);
+  CHECK(ep.summary_html.size() > podsmith::kAppleDescriptionMaxBytes / 2);
+  CHECK(ep.summary_html.rfind("</p>") == ep.summary_html.size() - 4);
+  const std::string feed = read_file((dir.path() / "feeds/show.xml").string());
+  CHECK(feed.find("<description><![CDATA[" + ep.summary_html + "]]></description>") != std::string::npos);
+  CHECK(feed.find("<content:encoded><![CDATA[" + ep.notes_html + "]]></content:encoded>") != std::string::npos);
 }

@@ -1,7 +1,8 @@
 // render_notes() has two ways (src/notes_internal.h): the fast one reads md4c's parser
 // events, the slow one parses md4c's HTML back with libxml2. These tests hold the fast
 // way to giving the slow way's bytes for every input it accepts, and to accepting
-// ordinary notes.
+// ordinary notes; and both ways to cutting the summary exactly as cut_html() cuts
+// their html, which parses it again.
 #include <catch2/catch.hpp>
 
 #include <chrono>
@@ -18,11 +19,15 @@
 #include "podsmith/notes.h"
 #include "test_support.h"
 
+using podsmith::cut_html;
+using podsmith::kAppleDescriptionMaxBytes;
 using podsmith::notes_internal::path_counts;
 using podsmith::notes_internal::render_notes_fast;
 using podsmith::notes_internal::render_notes_slow;
 
 namespace {
+
+constexpr std::string_view kEllipsis = "\xE2\x80\xA6";  // U+2026
 
 std::string repeat(std::string_view s, size_t n) {
   std::string out;
@@ -31,16 +36,57 @@ std::string repeat(std::string_view s, size_t n) {
   return out;
 }
 
+// How the summaries of the notes compared were cut, so that a test can tell that each
+// kind of cut was compared.
+struct CutTally {
+  size_t whole = 0;  // the html fits
+  size_t block = 0;  // after a block
+  size_t word = 0;   // at a space or a line break, with an ellipsis
+  size_t chr = 0;    // inside a word, with an ellipsis
+  size_t empty = 0;  // nothing fits
+};
+
+void tally_cut(std::string_view html, std::string_view summary, CutTally* tally) {
+  if (summary == html) {
+    ++tally->whole;
+    return;
+  }
+  if (summary.empty()) {
+    ++tally->empty;
+    return;
+  }
+  // What the cut kept: the summary without its closing tags and its ellipsis. A block
+  // whose text ends in "…" would count as cut inside: the generated notes have none.
+  std::string_view kept = summary;
+  while (kept.ends_with('>')) {
+    const size_t open = kept.rfind("</");
+    if (open == std::string_view::npos || kept.find('>', open) != kept.size() - 1) break;
+    kept = kept.substr(0, open);
+  }
+  if (!kept.ends_with(kEllipsis)) {
+    ++tally->block;
+    return;
+  }
+  kept.remove_suffix(kEllipsis.size());
+  const std::string_view rest = html.substr(kept.size());
+  const bool at_word = rest.starts_with("<br/>") || rest.find_first_of(" \t\n\r\f") == 0;
+  ++(at_word ? tally->word : tally->chr);
+}
+
 // Checks that the fast way, when it accepts `markdown`, gives the slow way's html and
-// text. Returns whether it accepted it.
-bool same_both_ways(const std::string& markdown) {
+// text, and that the summary of each is the cut cut_html() makes of the html. Returns
+// whether the fast way accepted it.
+bool same_both_ways(const std::string& markdown, CutTally* tally = nullptr) {
   CAPTURE(markdown);
   const auto slow = render_notes_slow(markdown);
   REQUIRE(slow.has_value());
+  CHECK(slow->summary_html == cut_html(slow->html, kAppleDescriptionMaxBytes));
+  if (tally != nullptr) tally_cut(slow->html, slow->summary_html, tally);
   const auto fast = render_notes_fast(markdown);
   if (!fast) return false;
   CHECK(fast->html == slow->html);
   CHECK(fast->text == slow->text);
+  CHECK(fast->summary_html == slow->summary_html);
   return true;
 }
 
@@ -152,6 +198,97 @@ class MarkdownMaker {
     };
     std::string out;
     for (size_t n = 1 + pick(14); n > 0; --n) out += pieces[pick(pieces.size())];
+    return out;
+  }
+
+  // Notes of 3,000 to 20,000 bytes, mostly past Apple's 4,000 once rendered, in the
+  // shapes that make each kind of cut: many blocks (after a block), long paragraphs,
+  // lines and code (at a space or a line break), and text without spaces, as a long
+  // URL or Chinese and Japanese are written (inside a word, when no block fits).
+  std::string long_document() {
+    const std::string_view ends[] = {"\n", "\n", "\r\n"};
+    eol_ = ends[pick(std::size(ends))];
+    mixed_ends_ = chance(5);
+    slow_way_ = chance(20);
+    const size_t target = 3000 + pick(17000);
+    std::string out;
+    // A short start: a block cut there keeps less than half, so another cut may win.
+    if (chance(30)) {
+      block(&out, "", 0);
+      out += eol() + eol();
+    }
+    switch (pick(7)) {
+      case 0:  // paragraphs, headings, lists, quotes, code
+        while (out.size() < target) {
+          block(&out, "", 0);
+          out += chance(70) ? eol() + eol() : eol();
+        }
+        break;
+      case 1: {  // a list of many items, maybe in a quote or in an item
+        const std::string_view prefixes[] = {"", "", "> ", "  "};
+        const std::string prefix(prefixes[pick(std::size(prefixes))]);
+        if (prefix == "  ") out += "- outer" + eol();
+        const bool ordered = chance(40);
+        for (size_t i = 1; out.size() < target; ++i) {
+          out += prefix + (ordered ? std::to_string(i) + ". " : "- ") + inline_text() + eol();
+        }
+        break;
+      }
+      case 2:  // one paragraph of words, its lines joined or broken
+        while (out.size() < target) {
+          out += inline_text();
+          out += chance(80) ? " " : chance(50) ? "  " + eol() : eol();
+        }
+        break;
+      case 3: {  // one word: a long URL, a hash, a path
+        const std::string_view starts[] = {"", "- ", "# ", "> ", "**", "https://long.example/", "`"};
+        const std::string_view units[] = {"x", "ab", "caf\xC3\xA9", "\xF0\x9F\x8E\x99", "a&b", "x<y",
+                                          "%20", "&amp;", "&#x1F399;", "\\*", "_", "-"};
+        out += std::string(starts[pick(std::size(starts))]) + "w";
+        const size_t kinds = 1 + pick(4);
+        const size_t first = pick(std::size(units) - kinds + 1);
+        while (out.size() < target) out += units[first + pick(kinds)];
+        if (chance(50)) out += " and " + inline_text();
+        break;
+      }
+      case 4: {  // Chinese or Japanese: no spaces, or (Korean) a few
+        const std::string_view units[] = {
+            "\xE6\x9D\xB1", "\xE4\xBA\xAC", "\xE3\x81\xAE", "\xE8\xA9\xB1", "\xE9\x9F\xB3",
+            "\xE3\x80\x82", "\xE3\x80\x81", "\xEF\xBC\x8C", "\xE3\x80\x80", "\xF0\xA0\x80\x8B",
+            "\xED\x95\x9C\xEA\xB5\xAD", "*\xE5\xBC\xB7*", "[\xE9\x8F\x88](/l)"};
+        const bool spaces = chance(25);
+        while (out.size() < target) {
+          // Paragraphs of a few sentences, or one that never ends.
+          const size_t length = chance(30) ? target : 100 + pick(2000);
+          for (size_t n = 0; n < length && out.size() < target; n += 3) {
+            out += units[pick(std::size(units))];
+            if (spaces && chance(10)) out += ' ';
+          }
+          out += eol() + eol();
+        }
+        break;
+      }
+      case 5: {  // a code block
+        const std::string fence = chance(50) ? "```" : "~~~";
+        out += fence + eol();
+        while (out.size() < target) {
+          if (chance(10)) {  // a long run of one character: spaces, or none
+            const char c = chance(50) ? 'c' : ' ';
+            out += std::string(pick(300), c);
+          } else {
+            out += code_line();
+          }
+          out += eol();
+        }
+        out += fence + eol();
+        break;
+      }
+      case 6:  // a paragraph per line, or lines broken in one
+        while (out.size() < target) {
+          out += inline_text() + (chance(50) ? eol() + eol() : "  " + eol());
+        }
+        break;
+    }
     return out;
   }
 
@@ -422,6 +559,23 @@ TEST_CASE("render_notes' fast way gives the slow way's bytes on random Markdown"
   CHECK(accepted > kDocuments / 2);
 }
 
+TEST_CASE("render_notes cuts long random Markdown as cut_html cuts its html", "[notes]") {
+  MarkdownMaker maker(20250301);
+  CutTally tally;
+  size_t accepted = 0;
+  constexpr size_t kDocuments = 800;
+  for (size_t i = 0; i < kDocuments; ++i) {
+    if (same_both_ways(maker.long_document(), &tally)) ++accepted;
+  }
+  CAPTURE(tally.whole, tally.block, tally.word, tally.chr, tally.empty);
+  // Most are cut, and in each way, or the comparison would prove little.
+  CHECK(tally.block + tally.word + tally.chr > kDocuments * 3 / 4);
+  CHECK(tally.block > kDocuments / 10);
+  CHECK(tally.word > kDocuments / 10);
+  CHECK(tally.chr > kDocuments / 20);
+  CHECK(accepted > kDocuments / 2);
+}
+
 TEST_CASE("render_notes takes the fast way for ordinary notes", "[notes]") {
   std::vector<std::string> notes = {
       "Notes for episode 7, with a [link](https://example.org/7) and **bold** text.",
@@ -436,6 +590,14 @@ TEST_CASE("render_notes takes the fast way for ordinary notes", "[notes]") {
     const std::string bytes = read_file(podsmith::test::source_path(file));
     notes.push_back(bytes.substr(bytes.find("\n+++\n", 3) + 5));
   }
+  // However long: the summary is cut from the rendered notes, not from their html
+  // parsed again.
+  notes.push_back(repeat("A paragraph with *emphasis*, a [link](https://e.example/ \"t\") and www.e.example.\n\n", 3000));
+  notes.push_back("Intro.\n\n" + repeat("- an item of a long list, with `code`\n", 2000));
+  notes.push_back(repeat("one long paragraph of words &amp; more ", 500));
+  notes.push_back("https://e.example/" + repeat("a%20b", 20000));
+  notes.push_back(repeat("\xE6\x9D\xB1\xE4\xBA\xAC\xE3\x81\xAE\xE8\xA9\xB1\xE3\x80\x82", 2000));
+  notes.push_back("```\n" + repeat("let x = 1 < 2;\n", 1000) + "```");
   for (const std::string& markdown : notes) {
     CAPTURE(markdown);
     const auto before = path_counts();
@@ -443,6 +605,8 @@ TEST_CASE("render_notes takes the fast way for ordinary notes", "[notes]") {
     REQUIRE(rendered.has_value());
     CHECK(path_counts().fast == before.fast + 1);
     CHECK(path_counts().slow == before.slow);
+    CHECK(path_counts().html_parses == before.html_parses);  // nor libxml2 loaded for them
+    CHECK(rendered->summary_html.size() <= kAppleDescriptionMaxBytes);
     CHECK(same_both_ways(markdown));
   }
 }
@@ -473,6 +637,7 @@ TEST_CASE("render_notes takes the slow way where only libxml2 knows the answer",
     REQUIRE(slow.has_value());
     CHECK(rendered->html == slow->html);
     CHECK(rendered->text == slow->text);
+    CHECK(rendered->summary_html == slow->summary_html);
   }
 }
 
@@ -487,6 +652,45 @@ TEST_CASE("render_notes' fast way stops short of libxml2's nesting limit", "[not
     same_both_ways(lists);
     CHECK(quotes_fast == (depth + 2 + 2 <= 200));  // html, body, the quotes, p, em
   }
+}
+
+TEST_CASE("render_notes cuts notes too deep for libxml2 to read back as cut_html cuts them", "[notes]") {
+  // libxml2 drops what lies past 257 open elements (html and body among them), and
+  // sanitizing can deepen what it read: raw "<ul><ul>" becomes <ul><li><ul><li>, text
+  // in a blockquote is put in a p. cut_html() cuts what it reads back of such html;
+  // render_notes() must give the same cut, not the one of the tree it rendered.
+  size_t read_back_otherwise = 0;
+  for (std::string_view unit : {"<ul>", "<blockquote>", "<ol><li>", "<ul><li><p>", "<div>", "> ", "- ", "1. "}) {
+    for (size_t depth = 90; depth <= 265; ++depth) {
+      for (const std::string& text : {std::string("x y z"), repeat("word ", 1000), repeat("w", 5000)}) {
+        const std::string markdown = repeat(unit, depth) + text;
+        CAPTURE(unit, depth, text.size());
+        const auto rendered = podsmith::render_notes(markdown);
+        REQUIRE(rendered.has_value());
+        CHECK(rendered->summary_html == cut_html(rendered->html, kAppleDescriptionMaxBytes));
+        if (podsmith::sanitize_html(rendered->html) != rendered->html) ++read_back_otherwise;
+      }
+    }
+  }
+  // Some are, or this would not test what it is for.
+  CHECK(read_back_otherwise > 100);
+}
+
+TEST_CASE("render_notes cuts a paragraph longer than libxml2 reads back as cut_html cuts it", "[notes]") {
+  // Text between images is one text node of the notes; libxml2 stops reading a text
+  // node at 10,000,000 bytes. Read back, the html loses its end, but cut_html cuts at
+  // its start: the summary is the same.
+  std::string markdown;
+  for (int i = 0; i < 12; ++i) markdown += repeat("x", 900000) + "![](i.png)";
+  const auto before = path_counts();
+  const auto rendered = podsmith::render_notes(markdown);
+  REQUIRE(rendered.has_value());
+  CHECK(path_counts().fast == before.fast + 1);
+  CHECK(path_counts().html_parses == before.html_parses);
+  REQUIRE(rendered->html.size() > 10800000);
+  CHECK(podsmith::sanitize_html(rendered->html).size() < 10100000);  // what libxml2 reads back
+  CHECK(rendered->summary_html == cut_html(rendered->html, kAppleDescriptionMaxBytes));
+  CHECK(rendered->summary_html == "<p>" + repeat("x", 3990) + std::string(kEllipsis) + "</p>");
 }
 
 TEST_CASE("render_notes stays linear on Markdown nested 100,000 deep", "[notes]") {
@@ -506,9 +710,12 @@ TEST_CASE("render_notes stays linear on Markdown nested 100,000 deep", "[notes]"
     REQUIRE(slow.has_value());
     CHECK(rendered->html == slow->html);
     CHECK(rendered->text == slow->text);
+    CHECK(rendered->summary_html == slow->summary_html);
+    CHECK(slow->summary_html == cut_html(slow->html, kAppleDescriptionMaxBytes));
     if (fast) {
       CHECK(fast->html == slow->html);
       CHECK(fast->text == slow->text);
+      CHECK(fast->summary_html == slow->summary_html);
     }
     CHECK(seconds < 60);  // linear: well under a second (a few with sanitizers); quadratic: hours
   }
@@ -528,7 +735,10 @@ TEST_CASE("render_notes gives the same notes on several threads at once", "[note
       for (size_t i = 0; i < notes.size(); ++i) {
         const size_t k = (i + t * 50) % notes.size();
         const auto rendered = podsmith::render_notes(notes[k]);
-        if (!rendered || rendered->html != expected[k].html || rendered->text != expected[k].text) ++differences[t];
+        if (!rendered || rendered->html != expected[k].html || rendered->text != expected[k].text ||
+            rendered->summary_html != expected[k].summary_html) {
+          ++differences[t];
+        }
       }
     });
   }

@@ -162,6 +162,7 @@ TEST_CASE("render_notes turns Markdown into the HTML podcast apps render", "[not
     const auto rendered = render_notes(c.in);
     REQUIRE(rendered.has_value());
     CHECK(rendered->html == c.out);
+    CHECK(rendered->summary_html == c.out);  // short notes fit whole
     CHECK(xml_problem(rendered->html) == "");
   }
 }
@@ -529,6 +530,40 @@ TEST_CASE("cut_html never splits a character, an entity or a tag", "[notes]") {
       if (max >= whole.size()) CHECK(cut == whole);
     }
   }
+}
+
+TEST_CASE("render_notes gives the cut for Apple's <description> that cut_html would", "[notes]") {
+  std::string paragraphs;
+  for (int i = 1; i <= 60; ++i) {
+    paragraphs += "Paragraph " + std::to_string(i) + " talks about *things*, https://example.org/" +
+                  std::to_string(i) + " and more.\n\n";
+  }
+  struct CutCase {
+    std::string markdown;
+    std::string ends_with;  // the end of the summary
+  };
+  const CutCase cases[] = {
+      {paragraphs, "and more.</p>"},  // after a block
+      {"Intro.\n\n" + repeat("- an *item* of the list\n", 300), "list</li>\n</ul>"},  // after an item
+      {repeat("lorem *ipsum* dolor &amp; sit amet, ", 300), "\xE2\x80\xA6</p>"},  // at a word
+      {"> " + repeat("a\xE6\x9D\xB1&amp;", 1000), "\xE2\x80\xA6</p></blockquote>"},  // in a word
+  };
+  for (const CutCase& c : cases) {
+    CAPTURE(c.markdown);
+    const auto rendered = render_notes(c.markdown);
+    REQUIRE(rendered.has_value());
+    CHECK(rendered->summary_html == cut_html(rendered->html, podsmith::kAppleDescriptionMaxBytes));
+    CHECK(rendered->summary_html.size() <= podsmith::kAppleDescriptionMaxBytes);
+    CHECK(ends_with(rendered->summary_html, c.ends_with));
+    CHECK(xml_problem(rendered->summary_html) == "");
+  }
+  // Short, but its ul elements, each given an li, nest deeper than cut_html() reads
+  // back: it keeps nothing, and so does the summary.
+  const auto deep = render_notes(repeat("<ul>", 150) + "deep");
+  REQUIRE(deep.has_value());
+  CHECK(deep->html.size() < podsmith::kAppleDescriptionMaxBytes);
+  CHECK(deep->summary_html == cut_html(deep->html, podsmith::kAppleDescriptionMaxBytes));
+  CHECK(deep->summary_html == "");
 }
 
 TEST_CASE("html_to_text gives readable plain text", "[notes]") {

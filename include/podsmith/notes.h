@@ -23,16 +23,21 @@ namespace podsmith {
 inline constexpr size_t kAppleDescriptionMaxBytes = 4000;
 
 struct RenderedNotes {
-  std::string html;  // sanitized as sanitize_html() does
-  std::string text;  // html_to_text() of `html`
+  std::string html;          // sanitized as sanitize_html() does
+  std::string text;          // html_to_text() of `html`
+  std::string summary_html;  // cut_html(html, kAppleDescriptionMaxBytes), byte for byte
 };
 
 /// Renders CommonMark plus bare-URL autolinks (https://..., www..., e-mail addresses),
 /// then sanitizes the result; raw HTML in the Markdown is kept when the allow-list
 /// keeps it. No GFM tables, strikethrough or task lists: their syntax stays literal
 /// text, which reads better than what unwrapping their HTML would leave.
-/// Invalid UTF-8 becomes U+FFFD. Returns an Error (kInvalidInput) only when the
-/// Markdown renderer fails, which it does only when it runs out of memory.
+/// Invalid UTF-8 becomes U+FFFD. summary_html, for Apple's <description>, is byte for
+/// byte cut_html(html, kAppleDescriptionMaxBytes), made without parsing `html` again:
+/// `html` itself when it fits, unless raw HTML nests so deep that `html`, read again,
+/// is cut by the nesting limit of sanitize_html() (see there). Returns an Error
+/// (kInvalidInput) only when the Markdown renderer fails, which it does only when it
+/// runs out of memory.
 Result<RenderedNotes> render_notes(std::string_view markdown);
 
 /// Returns `html` (any fragment, however broken) reduced to the allow-list above:
@@ -59,7 +64,11 @@ Result<RenderedNotes> render_notes(std::string_view markdown);
 ///   UTF-8 becomes U+FFFD and control characters go.
 /// - Nesting deeper than 256 elements ends parsing (libxml2's limit): what follows is
 ///   dropped. Real notes never come near it; hostile input cannot make this slow.
-/// sanitize_html(sanitize_html(x)) == sanitize_html(x).
+/// sanitize_html(sanitize_html(x)) == sanitize_html(x), except where the p and li
+/// elements added take the result past the nesting limit ("<ul><ul>..." becomes
+/// <ul><li><ul><li>..., twice as deep), or the text around dropped elements joins into
+/// one text past libxml2's limit of 10,000,000 bytes: the second run drops what lies
+/// past either.
 std::string sanitize_html(std::string_view html);
 
 /// Plain text of an HTML fragment (sanitized first, so script bodies never show):
