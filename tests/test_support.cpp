@@ -12,8 +12,8 @@
 #include <sstream>
 #include <stdexcept>
 
-#include "podsmith/media_probe.h"
-#include "podsmith/probe_cache.h"
+#include "podsmith/media/media_probe.h"
+#include "podsmith/media/probe_cache.h"
 
 extern char** environ;
 

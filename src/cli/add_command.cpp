@@ -4,11 +4,11 @@
 #include <iterator>
 #include <memory>
 
-#include "commands.h"
-#include "podsmith/dates.h"
-#include "podsmith/file_io.h"
-#include "podsmith/scaffold.h"
-#include "terminal.h"
+#include "cli/commands.h"
+#include "podsmith/base/dates.h"
+#include "podsmith/base/file_io.h"
+#include "podsmith/workspace/scaffold.h"
+#include "cli/terminal.h"
 
 namespace podsmith::cli {
 namespace {

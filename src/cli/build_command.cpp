@@ -4,15 +4,15 @@
 #include <thread>
 #include <nlohmann/json.hpp>
 
-#include "commands.h"
+#include "cli/commands.h"
 #include <algorithm>
 #include <filesystem>
 
-#include "podsmith/build.h"
-#include "podsmith/file_io.h"
-#include "podsmith/lint.h"
-#include "podsmith/rss_reader.h"
-#include "terminal.h"
+#include "podsmith/workspace/build.h"
+#include "podsmith/base/file_io.h"
+#include "podsmith/lint/lint.h"
+#include "podsmith/feed/rss_reader.h"
+#include "cli/terminal.h"
 
 namespace podsmith::cli {
 namespace {

@@ -5,11 +5,11 @@
 #include <memory>
 #include <string>
 
-#include "commands.h"
-#include "podsmith/feed_source.h"
-#include "podsmith/import.h"
-#include "podsmith/rss_reader.h"
-#include "terminal.h"
+#include "cli/commands.h"
+#include "podsmith/feed/feed_source.h"
+#include "podsmith/workspace/import.h"
+#include "podsmith/feed/rss_reader.h"
+#include "cli/terminal.h"
 
 namespace podsmith::cli {
 namespace {

@@ -2,9 +2,9 @@
 #include <cstdio>
 #include <memory>
 
-#include "commands.h"
-#include "podsmith/scaffold.h"
-#include "terminal.h"
+#include "cli/commands.h"
+#include "podsmith/workspace/scaffold.h"
+#include "cli/terminal.h"
 
 namespace podsmith::cli {
 namespace {

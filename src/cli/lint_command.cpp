@@ -10,12 +10,12 @@
 #include <tuple>
 #include <vector>
 
-#include "commands.h"
-#include "podsmith/feed_source.h"
-#include "podsmith/lint.h"
-#include "podsmith/rss_reader.h"
-#include "podsmith/text.h"
-#include "terminal.h"
+#include "cli/commands.h"
+#include "podsmith/feed/feed_source.h"
+#include "podsmith/lint/lint.h"
+#include "podsmith/feed/rss_reader.h"
+#include "podsmith/base/text.h"
+#include "cli/terminal.h"
 
 namespace podsmith::cli {
 namespace {

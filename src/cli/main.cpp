@@ -5,10 +5,10 @@
 #include <string>
 #include <vector>
 
-#include "commands.h"
-#include "podsmith/error.h"
-#include "podsmith/text.h"
-#include "terminal.h"
+#include "cli/commands.h"
+#include "podsmith/base/error.h"
+#include "podsmith/base/text.h"
+#include "cli/terminal.h"
 
 namespace {
 

@@ -4,10 +4,10 @@
 #include <string>
 #include <vector>
 
-#include "commands.h"
-#include "podsmith/media_probe.h"
-#include "podsmith/probe_report.h"
-#include "terminal.h"
+#include "cli/commands.h"
+#include "podsmith/media/media_probe.h"
+#include "podsmith/media/probe_report.h"
+#include "cli/terminal.h"
 
 namespace podsmith::cli {
 namespace {

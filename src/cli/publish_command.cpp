@@ -3,9 +3,9 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 
-#include "commands.h"
-#include "podsmith/publish.h"
-#include "terminal.h"
+#include "cli/commands.h"
+#include "podsmith/publish/publish.h"
+#include "cli/terminal.h"
 
 namespace podsmith::cli {
 namespace {

@@ -1,4 +1,4 @@
-#include "terminal.h"
+#include "cli/terminal.h"
 
 #include <algorithm>
 #include <chrono>
@@ -8,7 +8,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "podsmith/text.h"
+#include "podsmith/base/text.h"
 
 namespace podsmith::cli {
 namespace {

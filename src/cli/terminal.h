@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string>
 
-#include "podsmith/error.h"
+#include "podsmith/base/error.h"
 
 namespace podsmith::cli {
 

@@ -1,5 +1,5 @@
 // podsmith loads libcurl, libcrypto and libxml2 only when a command first calls them
-// (src/lazy_library.h). Asked with the dynamic loader's own trace (LD_DEBUG=libs,
+// (src/base/lazy_library.h). Asked with the dynamic loader's own trace (LD_DEBUG=libs,
 // on stderr), not with a timing: which libraries each run initialised.
 #include <catch2/catch.hpp>
 #include <filesystem>

@@ -9,8 +9,8 @@
 #include <string>
 #include <string_view>
 
-#include "podsmith/rss_reader.h"
-#include "podsmith/text.h"
+#include "podsmith/feed/rss_reader.h"
+#include "podsmith/base/text.h"
 
 namespace {
 

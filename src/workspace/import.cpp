@@ -1,0 +1,465 @@
+#include "podsmith/workspace/import.h"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "podsmith/base/dates.h"
+#include "podsmith/base/file_io.h"
+#include "podsmith/base/ids.h"
+#include "podsmith/workspace/scaffold.h"
+#include "podsmith/base/text.h"
+#include "podsmith/workspace/workspace.h"
+
+namespace podsmith {
+namespace fs = std::filesystem;
+namespace {
+
+// "https://host/path/feed.xml" -> "https://host/path/".
+std::string directory_of(const std::string& url) {
+  const size_t scheme = url.find("://");
+  const size_t slash = url.rfind('/');
+  if (scheme == std::string::npos || slash == std::string::npos || slash < scheme + 3) return {};
+  return url.substr(0, slash + 1);
+}
+
+// The sidecar's path without ".md": "media/2019-03-04-title" (a slug: lowercase
+// ASCII letters, digits and dashes, so nothing in it can leave media/).
+std::string sidecar_stem(const Episode& ep, size_t index, std::set<std::string>* taken) {
+  const CivilTime c = to_civil(ep.date);
+  char date[16];
+  std::snprintf(date, sizeof date, "%04lld-%02d-%02d", static_cast<long long>(c.year), c.month, c.day);
+  std::string slug = slugify(ep.title.empty() ? "episode-" + std::to_string(index + 1) : ep.title);
+  if (slug.size() > 60) slug.resize(60);
+  std::string name = std::string(date) + "-" + slug;
+  std::string candidate = name;
+  for (int n = 2; !taken->insert(candidate).second; ++n) candidate = name + "-" + std::to_string(n);
+  return "media/" + candidate;
+}
+
+std::string lowercase(std::string s) {
+  for (char& c : s) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return s;
+}
+
+// The extension of a downloaded enclosure: the URL path's, when it is one of the
+// media extensions podsmith knows (a host's "download.php?id=3" says nothing),
+// else the one usual for the MIME type, else "bin" (build's probe decides by the
+// bytes and says when the extension disagrees).
+std::string media_extension(const std::string& url, const std::string& mime_type) {
+  const size_t scheme = url.find("://");
+  const size_t path_start = scheme == std::string::npos ? 0 : url.find('/', scheme + 3);
+  const std::string path =
+      path_start == std::string::npos ? "" : url.substr(path_start, url.find_first_of("?#", path_start) - path_start);
+  const size_t dot = path.rfind('.');
+  if (dot != std::string::npos && path.find('/', dot) == std::string::npos) {
+    const std::string ext = lowercase(path.substr(dot + 1));
+    const auto& known = media_extensions();
+    if (ext == "aac" || std::find(known.begin(), known.end(), ext) != known.end()) return ext;
+  }
+  static const std::map<std::string, std::string> kByType = {
+      {"audio/mpeg", "mp3"},   {"audio/mp3", "mp3"},   {"audio/mpeg3", "mp3"},  {"audio/x-mpeg", "mp3"},
+      {"audio/x-m4a", "m4a"},  {"audio/m4a", "m4a"},   {"audio/mp4", "m4a"},    {"audio/x-m4b", "m4b"},
+      {"audio/aac", "aac"},    {"audio/x-aac", "aac"}, {"video/mp4", "mp4"},    {"video/x-m4v", "m4v"},
+      {"video/quicktime", "mov"}, {"audio/ogg", "ogg"}, {"audio/vorbis", "ogg"}, {"audio/opus", "opus"},
+      {"audio/flac", "flac"},  {"audio/x-flac", "flac"}, {"audio/wav", "wav"},  {"audio/x-wav", "wav"},
+      {"audio/wave", "wav"},   {"audio/aiff", "aiff"}, {"audio/x-aiff", "aiff"}};
+  std::string type = lowercase(mime_type);
+  type = type.substr(0, type.find(';'));
+  const auto it = kByType.find(std::string(trim(type)));
+  return it == kByType.end() ? "bin" : it->second;
+}
+
+// The RFC 4122 namespace for URLs: a download's name in kImportDownloadDir is the
+// name-based UUID of its URL, so a run resumes exactly the bytes of that URL,
+// whatever the episode's title has become in the meantime.
+constexpr std::string_view kUrlNamespace = "6ba7b811-9dad-11d1-80b4-00c04fd430c8";
+
+// Renames without ever replacing: a file that appeared at `to` meanwhile is kept.
+bool move_no_replace(const fs::path& from, const fs::path& to, std::string* why) {
+  if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return true;
+  if (errno != EINVAL && errno != ENOSYS) {
+    *why = std::strerror(errno);
+    return false;
+  }
+  // A file system that cannot refuse to replace: look, then rename.
+  std::error_code ec;
+  if (fs::exists(to, ec)) {
+    *why = "it exists";
+    return false;
+  }
+  if (std::rename(from.c_str(), to.c_str()) != 0) {
+    *why = std::strerror(errno);
+    return false;
+  }
+  return true;
+}
+
+std::string plural(size_t n, const char* word) {
+  return std::to_string(n) + " " + word + (n == 1 ? "" : "s");
+}
+
+Error problem(const std::string& source, const FeedElement* at, std::string message,
+              ErrorCode code = ErrorCode::kInvalidInput) {
+  return Error{code, std::move(message), source, at ? at->at.line : 0, at ? at->at.column : 0};
+}
+
+// One enclosure to fetch for --download.
+struct PlannedMedia {
+  std::string url;
+  std::string target;   // workspace-relative: "media/2019-03-04-title.mp3"
+  std::string staged;   // workspace-relative, in kImportDownloadDir
+  int64_t enclosure_length = 0;
+  std::string label;    // "item 3 (Title)"
+  const FeedElement* item = nullptr;
+};
+
+// A media file moved (or copied) into media/, so that a failure later can undo it.
+struct Placed {
+  fs::path from;
+  fs::path to;
+  bool copied = false;
+};
+
+void undo(const std::vector<Placed>& placed) {
+  for (auto it = placed.rbegin(); it != placed.rend(); ++it) {
+    std::error_code ec;
+    if (it->copied) {
+      fs::remove(it->to, ec);
+    } else {
+      fs::rename(it->to, it->from, ec);  // back where the next run finds it
+    }
+  }
+}
+
+// Fetches every planned media file into kImportDownloadDir. Returns the first
+// failure (naming its item, with a count of the others); warns about sizes that
+// differ from the enclosure's length.
+std::optional<Error> download_all(const fs::path& root, const std::vector<PlannedMedia>& media,
+                                  const std::string& source, const ImportOptions& options, ImportReport* report) {
+  std::error_code ec;
+  const fs::path dir = root / kImportDownloadDir;
+  fs::create_directories(dir, ec);
+  if (ec) return Error{ErrorCode::kUnreadable, "cannot create the directory: " + ec.message(), dir.string(), 0, 0};
+  // Whatever waits here stays out of git even in a workspace without a .gitignore.
+  if (!fs::exists(dir / ".gitignore", ec)) (void)write_file_atomically((dir / ".gitignore").string(), "*\n");
+
+  // One download per URL: two items with one enclosure get a copy each. A file an
+  // earlier run completed is not fetched again.
+  std::vector<std::optional<Result<HttpDownload>>> results;  // per URL
+  std::map<std::string, size_t> by_staged;                   // staged path -> its URL's index
+  std::vector<size_t> url_of(media.size());
+  std::vector<HttpDownloadRequest> requests;
+  std::vector<size_t> url_of_request;
+  std::vector<int64_t> done, total;  // per URL
+  DownloadProgress progress;
+  for (size_t i = 0; i < media.size(); ++i) {
+    const auto [it, fresh] = by_staged.emplace(media[i].staged, results.size());
+    url_of[i] = it->second;
+    if (!fresh) continue;
+    const fs::path staged = root / media[i].staged;
+    results.emplace_back();
+    done.push_back(0);
+    total.push_back(std::max<int64_t>(media[i].enclosure_length, 0));
+    if (fs::is_regular_file(staged, ec)) {
+      HttpDownload earlier;
+      earlier.complete = true;
+      earlier.size_bytes = earlier.resumed_bytes = static_cast<int64_t>(fs::file_size(staged, ec));
+      done.back() = total.back() = earlier.size_bytes;
+      results.back() = std::move(earlier);
+      ++progress.files_done;
+      continue;
+    }
+    HttpDownloadRequest r;
+    r.request.url = media[i].url;
+    r.path = staged.string();
+    requests.push_back(std::move(r));
+    url_of_request.push_back(results.size() - 1);
+  }
+
+  progress.files = results.size();
+  const size_t files_earlier = progress.files_done;
+  for (size_t u = 0; u < results.size(); ++u) {
+    progress.bytes_total += total[u];
+    progress.bytes_done += done[u];
+  }
+  HttpOptions http = options.http;
+  http.progress = [&](int64_t finished, int64_t) {
+    progress.files_done = files_earlier + static_cast<size_t>(finished);
+    if (options.progress) options.progress(progress);
+  };
+  http.download_progress = [&](size_t index, int64_t bytes, int64_t size) {
+    const size_t u = url_of_request[index];
+    progress.bytes_done += bytes - done[u];
+    done[u] = bytes;
+    if (size > 0 && size != total[u]) {
+      progress.bytes_total += size - total[u];
+      total[u] = size;
+    }
+    if (options.progress) options.progress(progress);
+  };
+  if (options.progress) options.progress(progress);
+  auto fetched = http_download_all(requests, http, std::max(options.download_jobs, 1));
+  for (size_t r = 0; r < fetched.size(); ++r) results[url_of_request[r]] = std::move(fetched[r]);
+
+  std::optional<Error> first;
+  size_t failed = 0;
+  std::vector<bool> seen(results.size());
+  for (size_t i = 0; i < media.size(); ++i) {
+    const PlannedMedia& m = media[i];
+    const size_t u = url_of[i];
+    const bool first_use = !seen[u];
+    seen[u] = true;
+    const Result<HttpDownload>& result = *results[u];
+    std::string why;
+    if (!result) {
+      why = result.error().message;
+    } else if (!result->complete) {
+      why = redact_url(m.url) + ": the server answered HTTP " + std::to_string(result->response.status);
+    } else if (result->size_bytes == 0) {
+      why = redact_url(m.url) + ": the server sent an empty file";
+      fs::remove(root / m.staged, ec);
+    }
+    if (!why.empty()) {
+      if (!first_use) continue;  // one failure per URL
+      if (!first) first = problem(source, m.item, m.label + ": " + why, ErrorCode::kUnreadable);
+      ++failed;
+      continue;
+    }
+    if (m.enclosure_length > 0 && result->size_bytes != m.enclosure_length) {
+      report->warnings.push_back(problem(source, m.item,
+                                         m.label + ": downloaded " + std::to_string(result->size_bytes) +
+                                             " bytes where the enclosure says length=\"" +
+                                             std::to_string(m.enclosure_length) +
+                                             "\"; build writes the true length"));
+    }
+    if (first_use) {
+      report->downloaded_bytes += result->size_bytes;
+      report->resumed_bytes += result->resumed_bytes;
+    }
+  }
+  if (!first) return std::nullopt;
+  if (failed > 1) first->message += " (and " + plural(failed - 1, "more download") + " failed)";
+  first->message += "; nothing was written. Finished and partial downloads wait in " +
+                    std::string(kImportDownloadDir) +
+                    "/: run the same import again to resume them (or import without --download to keep the "
+                    "media at its URL)";
+  return first;
+}
+
+// Moves the downloads into media/ (a copy for every use of a file but the last).
+std::optional<Error> place_media(const fs::path& root, const std::vector<PlannedMedia>& media,
+                                 std::vector<Placed>* placed) {
+  std::map<std::string, size_t> uses;
+  for (const PlannedMedia& m : media) ++uses[m.staged];
+  std::error_code ec;
+  for (const PlannedMedia& m : media) {
+    const fs::path from = root / m.staged;
+    const fs::path to = root / m.target;
+    fs::create_directories(to.parent_path(), ec);
+    std::string why;
+    if (--uses[m.staged] > 0) {
+      if (fs::exists(to, ec)) {
+        why = "it exists";
+      } else if (!fs::copy_file(from, to, fs::copy_options::none, ec)) {
+        why = ec.message();
+      } else {
+        placed->push_back({from, to, true});
+        continue;
+      }
+    } else if (move_no_replace(from, to, &why)) {
+      placed->push_back({from, to, false});
+      continue;
+    }
+    undo(*placed);
+    placed->clear();
+    return Error{ErrorCode::kUnreadable, "cannot move the download " + m.staged + " here: " + why, m.target, 0, 0};
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+HttpOptions import_download_options() {
+  HttpOptions o;
+  o.timeout_s = 0;  // libcurl: no limit; low_speed_timeout_s still ends a stall
+  o.retries = 5;
+  return o;
+}
+
+Result<ImportReport> import_feed(const std::string& root, const FeedDocument& doc, const std::string& source,
+                                 const ImportOptions& options) {
+  if (!doc.channel) return Error{ErrorCode::kInvalidInput, "no RSS <channel> in this feed", source, 0, 0};
+  ImportReport report;
+  Show show = doc.show;
+  if (show.locked && !options.force)
+    return Error{ErrorCode::kInvalidInput,
+                 "the feed says podcast:locked yes: its owner asked that it not be moved to another host. "
+                 "If you are the owner, import it with --force (and unlock it at the old host)",
+                 source, 0, 0};
+  if (show.locked) {
+    report.warnings.push_back(problem(source, nullptr, "importing a locked feed because of --force; "
+                                                       "make sure you own it"));
+  }
+  const std::string name = options.name.empty() ? slugify(show.title) : options.name;
+  if (slugify(name) != name)  // it becomes a path: feeds/<name>.toml
+    return Error{ErrorCode::kInvalidInput, "--name must be lowercase letters, digits and dashes, like my-show",
+                 "", 0, 0};
+  show.name = name;
+  show.base_url = options.base_url.empty() ? directory_of(show.feed_url) : options.base_url;
+  if (show.base_url.empty()) show.base_url = "https://example.invalid/";
+  if (options.base_url.empty())
+    report.warnings.push_back(problem(source, nullptr, "base_url set to " + show.base_url +
+                                                           "; change it in feeds/" + name +
+                                                           ".toml to where you will publish"));
+  // The feed keeps its URL (and so its podcast:guid) until the producer moves it.
+  if (show.feed_url.empty() && (source.rfind("https://", 0) == 0 || source.rfind("http://", 0) == 0))
+    show.feed_url = source;
+  show.new_feed_url.clear();
+
+  std::vector<std::pair<std::string, std::string>> files;  // path -> text
+  std::vector<PlannedMedia> downloads;
+  files.emplace_back("feeds/" + name + ".toml", format_feed(show, show.description_html));
+  std::set<std::string> taken;
+  std::set<std::string> guids;
+  for (size_t i = 0; i < show.episodes.size(); ++i) {
+    const Episode& ep = show.episodes[i];
+    const FeedElement* item = i < doc.items.size() ? doc.items[i] : nullptr;
+    const std::string label = "item " + std::to_string(i + 1) + (ep.title.empty() ? "" : " (" + ep.title + ")");
+    if (ep.enclosure.url.empty()) {
+      report.warnings.push_back(problem(source, item, label + " has no enclosure; skipped (directories ignore it too)"));
+      continue;
+    }
+    if (item && item->children_named("", "enclosure").size() > 1)
+      report.warnings.push_back(problem(source, item, label + " has several enclosures; kept the first"));
+    const FeedElement* pub_date = item ? item->child("", "pubDate") : nullptr;
+    if (!pub_date || !parse_rfc822(pub_date->text)) {
+      report.warnings.push_back(problem(source, pub_date ? pub_date : item,
+                                        label + " has no pubDate podsmith can read; skipped (a date cannot be invented)"));
+      continue;
+    }
+    NewSidecar s;
+    s.title = ep.title;
+    s.media = ep.enclosure.url;
+    s.media_length = ep.enclosure.length_bytes;
+    s.media_type = ep.enclosure.type.empty() ? "audio/mpeg" : ep.enclosure.type;
+    s.duration_ms = ep.duration_ms;
+    PlannedMedia media;
+    if (options.download) {
+      media.url = ep.enclosure.url;
+      media.staged = std::string(kImportDownloadDir) + "/" + uuid_v5(kUrlNamespace, ep.enclosure.url) + "." +
+                     media_extension(ep.enclosure.url, s.media_type);
+      media.enclosure_length = ep.enclosure.length_bytes;
+      media.label = label;
+      media.item = item;
+    }
+    // Without a guid, Apple identifies an episode by its enclosure URL: keep that.
+    s.guid = ep.guid.empty() ? ep.enclosure.url : ep.guid;
+    if (!guids.insert(s.guid).second) {
+      // Directories keep one episode per guid; a second one would make build fail.
+      report.warnings.push_back(problem(source, item, label + " repeats the guid " + s.guid +
+                                                          " of an earlier item; skipped (directories show only one)"));
+      continue;
+    }
+    if (ep.guid.empty())
+      report.warnings.push_back(problem(source, item, label + " has no guid; its enclosure URL is recorded as the guid"));
+    s.date = ep.date;
+    s.season = ep.season;
+    s.episode = ep.episode;
+    s.episode_type = ep.episode_type;
+    s.explicit_content = ep.explicit_content;
+    s.subtitle = ep.subtitle;
+    s.author = ep.author == show.author ? "" : ep.author;
+    s.link = ep.link;
+    s.image = ep.image;
+    s.chapters = ep.chapters_url;
+    s.transcripts = ep.transcripts;
+    s.persons = ep.persons;
+    s.block = ep.block;
+    s.keywords = ep.keywords;
+    s.notes_are_html = true;
+    s.notes = ep.notes_html.empty() ? ep.summary_html : ep.notes_html;
+    const std::string stem = sidecar_stem(ep, i, &taken);
+    if (options.download) {
+      // Beside its sidecar and named after it; the probe measures it at build.
+      const std::string ext = media.staged.substr(media.staged.rfind('.') + 1);
+      media.target = stem + "." + ext;
+      s.media = media.target.substr(media.target.rfind('/') + 1);
+      s.media_length = 0;
+      s.media_type.clear();
+      s.duration_ms = 0;
+      downloads.push_back(std::move(media));
+    }
+    files.emplace_back(stem + ".md", format_sidecar(s));
+    ++report.episodes;
+  }
+
+  // Never overwrite: check everything before writing (or downloading) anything.
+  const fs::path base(root);
+  auto check_targets = [&]() -> std::optional<Error> {
+    std::error_code ec;
+    for (const auto& [path, text] : files) {
+      if (fs::exists(base / path, ec))
+        return Error{ErrorCode::kInvalidInput, "already exists; podsmith import never overwrites (use --name)",
+                     path, 0, 0};
+    }
+    for (const PlannedMedia& m : downloads) {
+      if (fs::exists(base / m.target, ec))
+        return Error{ErrorCode::kInvalidInput, "already exists; podsmith import never overwrites", m.target, 0, 0};
+    }
+    return std::nullopt;
+  };
+  if (auto exists = check_targets()) return *exists;
+  std::vector<Placed> placed;
+  if (!downloads.empty()) {
+    if (auto failed = download_all(base, downloads, source, options, &report)) return *failed;
+    report.downloaded = downloads.size();
+    // A file may have appeared during the downloads; they wait for the next run.
+    if (auto exists = check_targets()) return *exists;
+    // Media first: a sidecar is written only once its media is in place.
+    if (auto failed = place_media(base, downloads, &placed)) return *failed;
+    for (const Placed& p : placed) report.written.push_back(p.to.lexically_relative(base).generic_string());
+  }
+  for (const auto& [path, text] : files) {
+    auto written = write_file_atomically((base / path).string(), text);
+    if (!written) {
+      std::error_code ec;
+      for (const std::string& done : report.written) {
+        if (std::none_of(placed.begin(), placed.end(), [&](const Placed& p) { return p.to == base / done; }))
+          fs::remove(base / done, ec);
+      }
+      undo(placed);
+      return written.error();
+    }
+    report.written.push_back(path);
+  }
+  if (!downloads.empty()) {
+    // Gone when nothing else waits there (the downloads of another feed may).
+    std::error_code ec;
+    const fs::path dir = base / kImportDownloadDir;
+    bool other = false;
+    for (const auto& e : fs::directory_iterator(dir, ec)) other = other || e.path().filename() != ".gitignore";
+    if (!other) {
+      fs::remove_all(dir, ec);
+      fs::remove(dir.parent_path(), ec);  // .podsmith/ too, when nothing else (a probe cache) is there
+    }
+  }
+  std::error_code ec;
+  fs::create_directories(fs::path(root) / "media", ec);
+  if (!fs::exists(fs::path(root) / ".gitignore", ec)) {
+    if (write_file_atomically((fs::path(root) / ".gitignore").string(), "# podsmith's probe cache\n.podsmith/\n"))
+      report.written.push_back(".gitignore");
+  }
+  return report;
+}
+
+}  // namespace podsmith

@@ -1,0 +1,51 @@
+#include "media/image_info.h"
+
+#include <catch2/catch.hpp>
+#include <string>
+
+
+namespace {
+
+// The first bytes of a PNG: signature and IHDR (CRC not checked by readers of
+// the header, so zeros do).
+std::string png_header(uint32_t width, uint32_t height) {
+  std::string b = "\x89PNG\r\n\x1A\n";
+  b += std::string("\0\0\0\x0D", 4) + "IHDR";
+  for (uint32_t v : {width, height})
+    for (int shift = 24; shift >= 0; shift -= 8) b += static_cast<char>((v >> shift) & 0xFF);
+  b += std::string("\x08\x02\0\0\0", 5);  // 8-bit RGB
+  b += std::string(4, '\0');              // CRC
+  return b;
+}
+
+}  // namespace
+
+TEST_CASE("read_image_info reads a PNG's size from its header") {
+  const auto info = podsmith::read_image_info(png_header(1400, 1400));
+  CHECK(info.mime_type == "image/png");
+  CHECK(info.width == 1400);
+  CHECK(info.height == 1400);
+  CHECK(info.components == 3);
+}
+
+TEST_CASE("read_image_info reads a JPEG's size from its frame header") {
+  // SOI, then a baseline SOF0 segment: 8-bit, 600 high, 800 wide, 3 components.
+  const std::string jpeg("\xFF\xD8\xFF\xC0\x00\x11\x08\x02\x58\x03\x20\x03"
+                         "\x01\x22\x00\x02\x11\x01\x03\x11\x01", 21);
+  const auto info = podsmith::read_image_info(jpeg);
+  CHECK(info.mime_type == "image/jpeg");
+  CHECK(info.width == 800);
+  CHECK(info.height == 600);
+  CHECK(info.components == 3);
+}
+
+TEST_CASE("read_image_info survives absurd and damaged headers") {
+  CHECK(podsmith::read_image_info(png_header(100000, 100000)).mime_type == "image/png");
+  CHECK(podsmith::read_image_info(png_header(0xFFFFFFFF, 0xFFFFFFFF)).width == 0);
+  CHECK(podsmith::read_image_info(png_header(10, 10).substr(0, 20)).width == 0);
+  CHECK(podsmith::read_image_info("\xFF\xD8\xFF").width == 0);
+  const auto none = podsmith::read_image_info("not an image at all");
+  CHECK(none.mime_type.empty());
+  CHECK(none.width == 0);
+  CHECK(podsmith::read_image_info("").mime_type.empty());
+}
