@@ -1,9 +1,6 @@
 // libFuzzer target for the RSS reader: whatever the bytes, read_feed returns a
 // FeedDocument or an Error, never crashes or trips a sanitizer, and every string it
-// returns is valid UTF-8. Built only with -DPODSMITH_FUZZ=ON and clang:
-//   cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DPODSMITH_FUZZ=ON
-//   ninja -C build-fuzz podsmith_fuzz_reader
-//   build-fuzz/podsmith_fuzz_reader -dict=tests/fuzz/rss.dict corpus/ tests/fixtures/feeds/
+// returns is valid UTF-8. Run it with `scripts/fuzz rss_reader SECONDS`.
 #include <cstddef>
 #include <cstdint>
 #include <string>
