@@ -1,4 +1,5 @@
-// `podsmith build [--feed N] [--dry-run]`: write the feeds.
+// `podsmith build [--feed N] [--dry-run] [--lint [--format text|json|github]]`: write
+// the feeds, then optionally lint them.
 #include <cstdio>
 #include <memory>
 #include <thread>
@@ -23,30 +24,42 @@ struct BuildCommandOptions {
   bool no_cache = false;
   bool json = false;
   bool lint = false;
+  std::string format = "text";  // of the lint findings (and, for github, of build errors)
+};
+
+struct LintResult {
+  std::vector<Finding> findings;
+  std::vector<Error> unreadable;  // a written feed that could not be read back
+  bool failed() const {
+    return !unreadable.empty() || std::any_of(findings.begin(), findings.end(),
+                                              [](const Finding& f) { return f.severity == Severity::kError; });
+  }
 };
 
 // `build --lint`: the rules `podsmith lint` runs, on each feed just written.
-// Returns whether any finding is an error.
-bool lint_built(const BuildCommandOptions& opt, const BuildReport& report) {
-  bool errors = false;
+LintResult lint_built(const BuildCommandOptions& opt, const BuildReport& report) {
+  LintResult result;
   for (const Show& show : report.shows) {
     const std::string path = (std::filesystem::path(opt.root) / ("feeds/" + show.name + ".xml")).string();
     auto bytes = read_file(path);
     if (!bytes) continue;  // a dry run wrote nothing
     auto doc = read_feed(*bytes, path);
     if (!doc) {
-      print_error(doc.error());
-      errors = true;
+      result.unreadable.push_back(doc.error());
       continue;
     }
     LintOptions options;
     options.file = "feeds/" + show.name + ".xml";
-    const std::vector<Finding> findings = lint_feed(*doc, options);
-    std::fputs(format_findings_text(findings, false).c_str(), stderr);
-    errors = errors || std::any_of(findings.begin(), findings.end(),
-                                   [](const Finding& f) { return f.severity == Severity::kError; });
+    std::vector<Finding> findings = lint_feed(*doc, options);
+    result.findings.insert(result.findings.end(), findings.begin(), findings.end());
   }
-  return errors;
+  return result;
+}
+
+// An error of the build or of reading a feed back, as an annotation GitHub shows on
+// the file (`podsmith lint --format github` does the same for an unreadable feed).
+Finding as_finding(const Error& e, const char* rule) {
+  return Finding{rule, Severity::kError, e.file, e.line, e.column, e.message, ""};
 }
 
 const char* status_name(WriteStatus s) {
@@ -59,11 +72,24 @@ const char* status_name(WriteStatus s) {
 }
 
 int run_build(BuildCommandOptions opt) {
+  const bool github = opt.format == "github";
+  if (opt.format == "json") opt.json = true;
+  if (opt.json && github) {
+    print_error(Error{ErrorCode::kInvalidInput, "--json and --format github cannot be combined", "podsmith build", 0, 0});
+    return kExitUsage;
+  }
   opt.build.use_cache = !opt.no_cache;
   opt.build.skip_unchanged = !opt.lint;  // lint needs the feeds loaded
   BuildReport report = build_workspace(opt.root, opt.build);
   for (const Error& w : report.warnings) print_warning(w.file, w.message);
-  for (const Error& e : report.errors) print_error(e);
+  if (github) {
+    std::vector<Finding> errors;
+    for (const Error& e : report.errors) errors.push_back(as_finding(e, "podsmith/build"));
+    std::fputs(format_findings_github(errors).c_str(), stdout);
+  } else {
+    for (const Error& e : report.errors) print_error(e);
+  }
+  const LintResult lint = report.errors.empty() && opt.lint ? lint_built(opt, report) : LintResult{};
   size_t changed = 0;
   for (const BuildOutput& o : report.outputs) changed += o.status != WriteStatus::kUnchanged;
   if (opt.json) {
@@ -81,6 +107,9 @@ int run_build(BuildCommandOptions opt) {
     for (const Error& w : report.warnings) j["warnings"].push_back(w.to_string());
     j["probed"] = report.probed;
     j["up_to_date"] = report.up_to_date;
+    // `--format json`: the findings as `podsmith lint --format json` prints them.
+    if (opt.lint && opt.format == "json")
+      j["lint"] = nlohmann::ordered_json::parse(format_findings_json(lint.findings, lint.unreadable));
     std::printf("%s\n", j.dump(2).c_str());
   } else if (report.up_to_date) {
     std::printf("up to date: no file under feeds/ or media/ changed since the last build\n");
@@ -98,9 +127,16 @@ int run_build(BuildCommandOptions opt) {
     std::fprintf(stderr, "build failed: %zu error%s; nothing was written\n", report.errors.size(),
                  report.errors.size() == 1 ? "" : "s");
   }
-  const int code = report.errors.empty() && opt.lint && lint_built(opt, report) ? kExitFailed
-                   : report.errors.empty()                                     ? kExitOk
-                                                                               : kExitFailed;
+  if (opt.format == "text") {
+    for (const Error& e : lint.unreadable) print_error(e);
+    std::fputs(format_findings_text(lint.findings, false).c_str(), stderr);
+  } else if (github) {
+    std::vector<Finding> all = lint.findings;
+    for (const Error& e : lint.unreadable) all.push_back(as_finding(e, "podsmith/unreadable"));
+    std::fputs(format_findings_github(all).c_str(), stdout);
+  }
+  std::fflush(stdout);
+  const int code = report.errors.empty() && !lint.failed() ? kExitOk : kExitFailed;
   // Freeing a thousand episodes one by one takes a millisecond or two; the
   // process ends meanwhile, and the system takes the memory back in one piece.
   std::thread([gone = std::move(report)] {}).detach();
@@ -119,13 +155,20 @@ void setup_build(CLI::App& app, int* exit_code) {
       "committed files: no clock, no mtimes, no machine paths.\n\n"
       "Examples:\n"
       "  podsmith build\n"
-      "  podsmith build --feed channel8 --dry-run\n\n"
+      "  podsmith build --feed channel8 --dry-run\n"
+      "  podsmith build --lint --format github      # in CI\n\n"
       "Exit codes: 0 built, 1 errors (each on stderr as FILE:LINE:COLUMN: error: ...), 2 usage.");
   sub->add_option("--feed", opt->build.feed, "Build only this feed")->type_name("NAME");
   sub->add_flag("-n,--dry-run", opt->build.dry_run, "Report what would change; write nothing");
   sub->add_flag("--no-cache", opt->no_cache, "Probe every media file again");
   sub->add_flag("--json", opt->json, "Print the report as JSON");
-  sub->add_flag("--lint", opt->lint, "Then lint each feed with every rule set (exit 1 on an error finding)");
+  CLI::Option* lint =
+      sub->add_flag("--lint", opt->lint, "Then lint each feed with every rule set (exit 1 on an error finding)");
+  sub->add_option("--format", opt->format,
+                  "With --lint: text (findings on stderr; default), json (the --json report with a \"lint\" key) or github (annotations)")
+      ->check(CLI::IsMember({"text", "json", "github"}))
+      ->needs(lint)
+      ->type_name("FORMAT");
   sub->add_option("-j,--jobs", opt->build.jobs, "Media probed at once (default: one per core)");
   sub->add_option("-C,--root", opt->root, "The workspace's root (default: here)")->type_name("DIR");
   sub->callback([opt, exit_code] { *exit_code = run_build(*opt); });

@@ -34,7 +34,14 @@ int main(int argc, char** argv) {
   CLI::App app{"podsmith: podcast feeds from audio files and Markdown show notes"};
   app.set_version_flag("--version", "podsmith " PODSMITH_VERSION);
   app.require_subcommand(1);
-  app.footer("Run 'podsmith COMMAND --help' for a command's options and examples.\n"
+  // The examples are also podsmith(1)'s (docs/man/podsmith.1.scd); the man_examples test
+  // keeps the two the same.
+  app.footer("Examples:\n"
+             "  podsmith init my-show --title \"My Show\" --base-url https://example.org/my-show/\n"
+             "  podsmith add ~/Recordings/ep1.mp3 --notes ep1-notes.md -C my-show\n"
+             "  podsmith build --lint -C my-show\n"
+             "  podsmith publish --dry-run -C my-show\n\n"
+             "Run 'podsmith COMMAND --help' for a command's options and examples.\n"
              "Exit codes: 0 ok, 1 failed, 2 usage error, 3 done with warnings.");
   int exit_code = podsmith::cli::kExitOk;
   podsmith::cli::setup_init(app, &exit_code);
