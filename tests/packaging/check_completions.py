@@ -3,9 +3,9 @@
 files offers every command `podsmith --help` lists and, for each command, every
 option its --help lists. The files are read as text, section by section (a case
 branch per command in bash and zsh, a condition per command in fish); bash's
-completion function is also run, as is fish's when fish is installed, and zsh
-checks its file's syntax when it is installed. Prints each gap and exits 1 when
-there is one.
+completion function is also run, and so are fish's and zsh's completions where
+those shells are installed (zsh's in an interactive zsh on a pseudo-terminal, as a
+user presses TAB). Prints each gap and exits 1 when there is one.
 
     check_completions.py PODSMITH SOURCE_DIR
 """
@@ -15,8 +15,28 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 import podsmith_help
+
+# zsh -f ZSH_SCRIPT DIR LINE: types LINE and a TAB into an interactive zsh whose
+# completions come from DIR, and prints the screen, where zsh lists the candidates as
+# "--dry-run  -n  @@ description". It waits for that list before it types on: zle
+# lists nothing while more keys are waiting.
+ZSH_SCRIPT = r"""
+zmodload zsh/zpty
+dump=${TMPDIR:-/tmp}/podsmith-zcompdump-$$
+zpty z zsh -f -i
+zpty -w z "stty columns 250 rows 200; unsetopt prompt_sp prompt_cr; PS1='>'; LISTMAX=0; fpath=($1 \$fpath); autoload -Uz compinit; compinit -u -d $dump; bindkey -e; zstyle ':completion:*' list-separator '@@'; print R\${:-EADY}1"
+zpty -r -m z out '*READY1*'
+zpty -w -n z "$2"$'\t'
+zpty -r -m z listed '*@@*'
+zpty -w z $'\C-uprint R${:-EADY}2'
+zpty -r -m z rest '*READY2*'
+zpty -d z
+rm -f $dump
+print -r -- "$listed$rest"
+"""
 
 
 def case_branches(text, command):
@@ -70,6 +90,22 @@ def run_fish(path, line):
     out = subprocess.run(["fish", "--no-config", "-c", 'source $argv[1]; complete -C"$argv[2]"',
                           str(path), line], check=True, capture_output=True, text=True, cwd="/")
     return {entry.split("\t")[0] for entry in out.stdout.splitlines()}
+
+
+def run_zsh(path, line):
+    with tempfile.NamedTemporaryFile("w", suffix=".zsh") as script:
+        script.write(ZSH_SCRIPT)
+        script.flush()
+        try:
+            out = subprocess.run(["zsh", "-f", script.name, str(path.parent), line], check=True,
+                                 capture_output=True, text=True, cwd="/", timeout=20).stdout
+        except subprocess.TimeoutExpired:
+            return set()  # zsh listed nothing to complete
+    found = set()
+    for screen_line in re.sub(r"\x1b\[[0-9;?]*[a-zA-Z]|\r", "", out).splitlines():
+        if " @@ " in screen_line:
+            found |= {w for w in screen_line.split(" @@ ")[0].split() if re.fullmatch(r"-?-?[\w-]+", w)}
+    return found
 
 
 def main():
@@ -135,10 +171,19 @@ def main():
                 if option not in have:
                     problems.append(f"fish: completing 'podsmith {c} -' does not offer {option}")
     if shutil.which("zsh"):
-        shells.append("zsh (syntax only)")
+        shells.append("zsh")
         r = subprocess.run(["zsh", "-n", str(zsh_file)], capture_output=True, text=True)
         if r.returncode != 0:
             problems.append(f"{zsh_file}: zsh -n: {r.stderr.strip()}")
+        top = run_zsh(zsh_file, "podsmith ") | run_zsh(zsh_file, "podsmith -")
+        for word in commands + top_options:
+            if word not in top:
+                problems.append(f"zsh: completing 'podsmith ' does not offer {word}")
+        for c in commands:
+            have = run_zsh(zsh_file, f"podsmith {c} -")
+            for option in per_command[c]:
+                if option not in have:
+                    problems.append(f"zsh: completing 'podsmith {c} -' does not offer {option}")
 
     for p in problems:
         print(p)

@@ -23,7 +23,7 @@ problem() { echo "$*"; fail=1; }
 podsmith=$dest/usr/bin/podsmith
 [[ -x $podsmith ]] || { echo "usr/bin/podsmith is missing"; exit 1; }
 version=$("$podsmith" --version)
-mapfile -t commands < <(PYTHONPATH=$source_dir/tests/packaging python3 -c \
+mapfile -t commands < <(PYTHONPATH=$source_dir/tests/packaging python3 -B -c \
   'import sys, podsmith_help; print("\n".join(podsmith_help.commands(sys.argv[1])))' "$podsmith")
 ((${#commands[@]} > 0)) || problem "podsmith --help lists no commands"
 expected=(usr/bin/podsmith usr/share/man/man1/podsmith.1.gz
