@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 
 #include "test_support.h"
 
@@ -128,4 +129,46 @@ TEST_CASE("podsmith build --lint runs the lint rules on the feeds it wrote") {
   const auto clean = run_podsmith({"build", "--lint"}, example);
   CAPTURE(clean.err);
   CHECK(clean.exit_code == 0);
+}
+
+TEST_CASE("podsmith build --lint --format github annotates lint findings and build errors") {
+  TempDir dir;
+  podsmith::test::make_tiny_workspace(dir.path());
+  RunOptions here;
+  here.cwd = dir.path().string();
+  // The tiny show has no artwork: an annotation on the feed, on stdout where GitHub reads it.
+  auto r = run_podsmith({"build", "--lint", "--format", "github"}, here);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.find("::error file=feeds/show.xml,line=") != std::string::npos);
+  CHECK(r.out.find("title=apple/artwork-missing::") != std::string::npos);
+  CHECK(r.err.find("error[apple/") == std::string::npos);
+  // A build error is annotated on the sidecar, at its line and column.
+  std::ofstream(dir.path() / "media/ep1.md") << "+++\nguid = \"g\"\ndate = 2024-01-01\n+++\n";
+  r = run_podsmith({"build", "--lint", "--format", "github"}, here);
+  CHECK(r.exit_code == 1);
+  CHECK(r.out.rfind("::error file=media/ep1.md,line=3,col=8,title=podsmith/build::date is not a TOML datetime", 0) == 0);
+}
+
+TEST_CASE("podsmith build --lint --format json puts the findings in the JSON report") {
+  TempDir dir;
+  podsmith::test::make_tiny_workspace(dir.path());
+  RunOptions here;
+  here.cwd = dir.path().string();
+  const auto r = run_podsmith({"build", "--lint", "--format", "json"}, here);
+  CHECK(r.exit_code == 1);
+  const auto j = nlohmann::json::parse(r.out);  // one document: the report and the findings
+  CHECK(j["ok"] == true);
+  CHECK(j["lint"]["summary"]["errors"].get<int>() > 0);
+  CHECK(j["lint"]["findings"][0]["file"] == "feeds/show.xml");
+}
+
+TEST_CASE("podsmith build --format needs --lint and is not combined with --json github") {
+  TempDir dir;
+  podsmith::test::make_tiny_workspace(dir.path());
+  RunOptions here;
+  here.cwd = dir.path().string();
+  CHECK(run_podsmith({"build", "--format", "github"}, here).exit_code == 2);
+  CHECK(run_podsmith({"build", "--lint", "--format", "xml"}, here).exit_code == 2);
+  CHECK(run_podsmith({"build", "--lint", "--json", "--format", "github"}, here).exit_code == 2);
+  CHECK_FALSE(fs::exists(dir.path() / "feeds/show.xml"));
 }
