@@ -82,10 +82,66 @@ struct Replaced {
 constexpr Replaced kReplaced[] = {
     {"Games & Hobbies", "Leisure"},
     {"Government & Organizations", "Government"},
+    {"Government & Organisations", "Government"},  // the spelling of Apple's UK store
     {"Health", "Health & Fitness"},
     {"News & Politics", "News"},
     {"Science & Medicine", "Science"},
     {"Sports & Recreation", "Sports"},
+};
+
+// Where the subcategories of the list Apple replaced in 2019 went, as Podnews set out
+// Apple's changes when Apple announced them (https://podnews.net/article/apple-changed-podcast-categories-2019;
+// Apple's current list: https://podcasters.apple.com/support/1691-apple-podcasts-categories).
+// An empty new_sub: the show stays in the (renamed) parent, as Apple filed the shows
+// of a subcategory it discontinued. PRX's feeder, which moved its shows in July 2019
+// (db/migrate/20190724191053_update_itunes_categories.rb), agrees row for row but for
+// Language Courses and Self-Help, which it dropped instead.
+struct Moved {
+  std::string_view old_name;
+  std::string_view old_sub;
+  std::string_view new_name;
+  std::string_view new_sub;
+};
+constexpr Moved kMoved2019[] = {
+    {"Arts", "Literature", "Arts", "Books"},
+    {"Arts", "Spoken Word", "Arts", ""},  // gone before 2019, still in old feeds
+    {"Business", "Business News", "News", "Business News"},
+    {"Business", "Management & Marketing", "Business", "Management"},
+    {"Business", "Management & Marketing", "Business", "Marketing"},
+    {"Business", "Shopping", "Business", ""},
+    {"Education", "Educational Technology", "Education", ""},
+    {"Education", "Higher Education", "Education", ""},
+    {"Education", "K-12", "Education", ""},
+    {"Education", "Language Courses", "Education", "Language Learning"},
+    {"Education", "Training", "Education", ""},
+    {"Games & Hobbies", "Automotive", "Leisure", "Automotive"},
+    {"Games & Hobbies", "Aviation", "Leisure", "Aviation"},
+    {"Games & Hobbies", "Hobbies", "Leisure", "Hobbies"},
+    {"Games & Hobbies", "Other Games", "Leisure", "Games"},
+    {"Games & Hobbies", "Video Games", "Leisure", "Video Games"},
+    {"Government & Organizations", "Local", "Government", ""},
+    {"Government & Organizations", "National", "Government", ""},
+    {"Government & Organizations", "Non-Profit", "Business", "Non-Profit"},
+    {"Government & Organisations", "Non-Profit", "Business", "Non-Profit"},
+    {"Government & Organizations", "Regional", "Government", ""},
+    {"Health", "Alternative Health", "Health & Fitness", "Alternative Health"},
+    {"Health", "Fitness & Nutrition", "Health & Fitness", "Fitness"},
+    {"Health", "Fitness & Nutrition", "Health & Fitness", "Nutrition"},
+    {"Health", "Self-Help", "Education", "Self-Improvement"},
+    {"Health", "Sexuality", "Health & Fitness", "Sexuality"},
+    {"Religion & Spirituality", "Other", "Religion & Spirituality", "Religion"},
+    {"Science & Medicine", "Medicine", "Health & Fitness", "Medicine"},
+    {"Science & Medicine", "Natural Sciences", "Science", "Natural Sciences"},
+    {"Science & Medicine", "Social Sciences", "Science", "Social Sciences"},
+    {"Society & Culture", "History", "History", ""},
+    {"Sports & Recreation", "Amateur", "Sports", ""},
+    {"Sports & Recreation", "College & High School", "Sports", ""},
+    {"Sports & Recreation", "Outdoor", "Sports", ""},
+    {"Sports & Recreation", "Professional", "Sports", ""},
+    {"Technology", "Gadgets", "Technology", ""},
+    {"Technology", "Podcasting", "Technology", ""},
+    {"Technology", "Software How-To", "Technology", ""},
+    {"Technology", "Tech News", "News", "Tech News"},
 };
 
 // ISO 639-1 two-letter codes: every alpha-2 code in Debian's iso-codes 4.15
@@ -312,7 +368,70 @@ std::string explain_unknown_subcategory(const AppleCategory& category,
   return head + " (expected " + expected + ")";
 }
 
+// The top-level category named `name` in any case, or nullptr.
+const AppleCategory* find_category_ignoring_case(std::string_view name) {
+  for (const AppleCategory& c : kCategories) {
+    if (iequals(c.name, name)) return &c;
+  }
+  return nullptr;
+}
+
+// `category`'s subcategory named `subcategory` in any case, as Apple spells it; empty
+// when it has none of that name.
+std::string_view own_subcategory(const AppleCategory& category, std::string_view subcategory) {
+  for (std::string_view sub : category.subcategories) {
+    if (iequals(sub, subcategory)) return sub;
+  }
+  return {};
+}
+
+// The current category with a subcategory named `subcategory` in any case.
+std::optional<CurrentCategory> subcategory_anywhere(std::string_view subcategory) {
+  for (const AppleCategory& c : kCategories) {
+    const std::string_view sub = own_subcategory(c, subcategory);
+    if (!sub.empty()) return CurrentCategory{std::string(c.name), std::string(sub)};
+  }
+  return std::nullopt;
+}
+
+std::string_view trim_spaces(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
 }  // namespace
+
+std::vector<CurrentCategory> current_categories(std::string_view name, std::string_view subcategory) {
+  name = trim_spaces(name);
+  subcategory = trim_spaces(subcategory);
+  if (is_apple_category(name, subcategory)) return {{std::string(name), std::string(subcategory)}};
+  std::vector<CurrentCategory> out;
+  // Apple's own moves of 2019 first: they say where a renamed parent's subcategories went.
+  if (!subcategory.empty()) {
+    for (const Moved& m : kMoved2019) {
+      if (iequals(m.old_name, name) && iequals(m.old_sub, subcategory))
+        out.push_back({std::string(m.new_name), std::string(m.new_sub)});
+    }
+    if (!out.empty()) return out;
+  }
+  const AppleCategory* parent = find_category_ignoring_case(name);
+  for (const Replaced& r : kReplaced) {
+    if (!parent && iequals(r.old_name, name)) parent = find_category(r.new_name);
+  }
+  if (!subcategory.empty()) {
+    if (parent) {
+      const std::string_view sub = own_subcategory(*parent, subcategory);
+      if (!sub.empty()) return {{std::string(parent->name), std::string(sub)}};
+    }
+    // A subcategory under the wrong parent belongs to its own ("Hobbies" is Leisure's).
+    if (auto elsewhere = subcategory_anywhere(subcategory)) return {*elsewhere};
+  }
+  if (parent) return {{std::string(parent->name), {}}};  // the subcategory has no place: the parent alone
+  // A subcategory written as a top-level category ("Politics").
+  if (auto as_sub = subcategory_anywhere(name)) return {*as_sub};
+  return {};
+}
 
 bool is_apple_category(std::string_view name, std::string_view subcategory) {
   const AppleCategory* category = find_category(name);

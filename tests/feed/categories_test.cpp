@@ -259,3 +259,96 @@ TEST_CASE("is_language_code takes ISO 639-1 codes with an optional two-letter re
     CHECK(is_language_code(c.code) == c.valid);
   }
 }
+
+TEST_CASE("current_categories maps old and misplaced categories as Apple moved shows in 2019", "[categories]") {
+  using podsmith::current_categories;
+  using podsmith::CurrentCategory;
+  struct Case {
+    std::string name;
+    std::string subcategory;
+    std::vector<CurrentCategory> expected;
+  };
+  const Case cases[] = {
+      // On the list: as they are.
+      {"Technology", "", {{"Technology", ""}}},
+      {"Leisure", "Hobbies", {{"Leisure", "Hobbies"}}},
+      // Old top-level names.
+      {"Games & Hobbies", "", {{"Leisure", ""}}},
+      {"News & Politics", "", {{"News", ""}}},
+      {"Government & Organizations", "", {{"Government", ""}}},
+      {"Government & Organisations", "", {{"Government", ""}}},
+      {"Science & Medicine", "", {{"Science", ""}}},
+      {"Sports & Recreation", "", {{"Sports", ""}}},
+      {"Health", "", {{"Health & Fitness", ""}}},
+      // Old subcategories: moved, renamed, split, or folded into their parent.
+      {"Games & Hobbies", "Hobbies", {{"Leisure", "Hobbies"}}},
+      {"Games & Hobbies", "Other Games", {{"Leisure", "Games"}}},
+      {"Technology", "Tech News", {{"News", "Tech News"}}},
+      {"Technology", "Gadgets", {{"Technology", ""}}},
+      {"Technology", "Podcasting", {{"Technology", ""}}},
+      {"Business", "Business News", {{"News", "Business News"}}},
+      {"Business", "Management & Marketing", {{"Business", "Management"}, {"Business", "Marketing"}}},
+      {"Health", "Fitness & Nutrition", {{"Health & Fitness", "Fitness"}, {"Health & Fitness", "Nutrition"}}},
+      {"Government & Organizations", "Non-Profit", {{"Business", "Non-Profit"}}},
+      {"Government & Organizations", "Local", {{"Government", ""}}},
+      {"Science & Medicine", "Medicine", {{"Health & Fitness", "Medicine"}}},
+      {"Society & Culture", "History", {{"History", ""}}},
+      {"Arts", "Literature", {{"Arts", "Books"}}},
+      {"Religion & Spirituality", "Other", {{"Religion & Spirituality", "Religion"}}},
+      {"Sports & Recreation", "Outdoor", {{"Sports", ""}}},
+      // A subcategory under the wrong parent goes to its own; given alone, it gets its parent.
+      {"Arts", "Hobbies", {{"Leisure", "Hobbies"}}},
+      {"Games", "Hobbies", {{"Leisure", "Hobbies"}}},
+      {"Politics", "", {{"News", "Politics"}}},
+      {"Hobbies", "", {{"Leisure", "Hobbies"}}},
+      // Case and stray spaces are forgiven here (build is exact).
+      {"technology", "", {{"Technology", ""}}},
+      {" Leisure ", "video games", {{"Leisure", "Video Games"}}},
+      // A subcategory with no place: its parent alone.
+      {"Comedy", "Podcasting Tips", {{"Comedy", ""}}},
+      {"Technology", "Software", {{"Technology", ""}}},
+      // Nothing to map to.
+      {"Podcasting Tips", "", {}},
+      {"Podcasting Tips", "Advice", {}},
+      {"", "", {}},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name, c.subcategory);
+    const std::vector<CurrentCategory> got = current_categories(c.name, c.subcategory);
+    CHECK(got == c.expected);
+    // Whatever comes out is on Apple's list exactly.
+    for (const CurrentCategory& m : got) CHECK(is_apple_category(m.name, m.subcategory));
+  }
+}
+
+TEST_CASE("every old category maps to categories on Apple's current list", "[categories]") {
+  // The list Apple replaced in 2019, as feeds of the time wrote it.
+  const std::vector<std::pair<std::string, std::vector<std::string>>> old_list = {
+      {"Arts", {"Design", "Fashion & Beauty", "Food", "Literature", "Performing Arts", "Spoken Word", "Visual Arts"}},
+      {"Business", {"Business News", "Careers", "Investing", "Management & Marketing", "Shopping"}},
+      {"Comedy", {}},
+      {"Education", {"Educational Technology", "Higher Education", "K-12", "Language Courses", "Training"}},
+      {"Games & Hobbies", {"Automotive", "Aviation", "Hobbies", "Other Games", "Video Games"}},
+      {"Government & Organizations", {"Local", "National", "Non-Profit", "Regional"}},
+      {"Health", {"Alternative Health", "Fitness & Nutrition", "Self-Help", "Sexuality"}},
+      {"Kids & Family", {}},
+      {"Music", {}},
+      {"News & Politics", {}},
+      {"Religion & Spirituality", {"Buddhism", "Christianity", "Hinduism", "Islam", "Judaism", "Other", "Spirituality"}},
+      {"Science & Medicine", {"Medicine", "Natural Sciences", "Social Sciences"}},
+      {"Society & Culture", {"History", "Personal Journals", "Philosophy", "Places & Travel"}},
+      {"Sports & Recreation", {"Amateur", "College & High School", "Outdoor", "Professional"}},
+      {"Technology", {"Gadgets", "Podcasting", "Software How-To", "Tech News"}},
+      {"TV & Film", {}},
+  };
+  for (const auto& [name, subs] : old_list) {
+    std::vector<std::string> all = subs;
+    all.emplace_back();
+    for (const std::string& sub : all) {
+      CAPTURE(name, sub);
+      const auto got = podsmith::current_categories(name, sub);
+      CHECK_FALSE(got.empty());
+      for (const auto& m : got) CHECK(is_apple_category(m.name, m.subcategory));
+    }
+  }
+}

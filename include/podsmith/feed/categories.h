@@ -27,6 +27,27 @@ bool is_apple_category(std::string_view name, std::string_view subcategory = {})
 /// lists the valid subcategories, or just says the name is unknown.
 std::string explain_category(std::string_view name, std::string_view subcategory = {});
 
+/// A category of Apple's current list: `name` top-level, `subcategory` empty or
+/// one of its subcategories.
+struct CurrentCategory {
+  std::string name;
+  std::string subcategory;
+  bool operator==(const CurrentCategory&) const = default;
+};
+
+/// The categories of Apple's current list that `name` / `subcategory`, as an older
+/// or sloppier feed wrote them, stand for: the same when they are on the list;
+/// else the way Apple moved shows when it replaced its list in 2019 ("Games &
+/// Hobbies" / "Hobbies" -> "Leisure" / "Hobbies", "Technology" / "Tech News" ->
+/// "News" / "Tech News", "Technology" / "Gadgets" -> "Technology", one old
+/// subcategory may become two); a subcategory under the wrong parent moves to its
+/// own ("Arts" / "Hobbies" -> "Leisure" / "Hobbies"); a subcategory given as a
+/// top-level name gets its parent ("Politics" -> "News" / "Politics"); a
+/// subcategory that has no place goes, keeping its parent. Case is ignored
+/// ("technology"). Empty when nothing maps: the caller drops the category. For
+/// import only: build takes Apple's names exactly (is_apple_category).
+std::vector<CurrentCategory> current_categories(std::string_view name, std::string_view subcategory = {});
+
 /// Apple's top-level categories, in Apple's order ("Arts" ... "TV & Film").
 const std::vector<std::string>& apple_categories();
 
