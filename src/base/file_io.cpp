@@ -1,6 +1,8 @@
 #include "podsmith/base/file_io.h"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -242,6 +244,38 @@ Result<WriteStatus> write_file_atomically(const std::string& path, std::string_v
   if (!status) return status;
   if (auto e = batch.commit()) return *e;
   return status;
+}
+
+bool is_stale_temp(std::string_view file_name) {
+  // ".<name>.tmp-<pid>-<counter>", as create_temp() names them.
+  if (file_name.size() < 2 || file_name[0] != '.') return false;
+  const size_t tag = file_name.rfind(".tmp-");
+  if (tag == std::string_view::npos || tag == 0) return false;
+  const std::string_view rest = file_name.substr(tag + 5);
+  const size_t dash = rest.find('-');
+  if (dash == 0 || dash == std::string_view::npos || dash + 1 == rest.size()) return false;
+  const auto digits = [](std::string_view s) {
+    return s.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  const std::string_view pid_text = rest.substr(0, dash);
+  if (!digits(pid_text) || !digits(rest.substr(dash + 1)) || pid_text.size() > 9) return false;
+  pid_t pid = 0;
+  for (const char c : pid_text) pid = pid * 10 + (c - '0');
+  if (pid <= 0) return false;
+  // kill(pid, 0) fails with ESRCH only when no such process exists (EPERM: it runs
+  // as someone else). A reused pid keeps a stale file until that process ends.
+  return ::kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+int remove_stale_temps(const std::string& dir) {
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return 0;
+  int removed = 0;
+  while (const dirent* e = ::readdir(d)) {
+    if (e->d_name[0] == '.' && is_stale_temp(e->d_name) && ::unlinkat(::dirfd(d), e->d_name, 0) == 0) ++removed;
+  }
+  ::closedir(d);
+  return removed;
 }
 
 }  // namespace podsmith

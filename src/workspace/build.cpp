@@ -442,6 +442,15 @@ BuildReport build_workspace(const std::string& root, const BuildOptions& options
   const bool use_stamp = options.use_cache && options.skip_unchanged && !options.dry_run;
   // One listing serves the stamp, the workspace loader and the probe cache.
   std::vector<ListedFile> files_before = list_workspace_files(root);
+  // A build, add or import killed mid-way (SIGKILL, a power cut) leaves its
+  // temporary files beside their targets: the next build removes them, so they
+  // are neither published nor left to pile up (and the stamp no longer matches).
+  if (!options.dry_run) {
+    std::erase_if(files_before, [&](const ListedFile& f) {
+      const std::string_view name = std::string_view(f.path).substr(f.path.rfind('/') + 1);
+      return is_stale_temp(name) && ::unlink(join(root, f.path).c_str()) == 0;
+    });
+  }
   if (use_stamp) {
     auto last = read_file(join(root, kStampFile));
     if (last && *last == workspace_stamp(files_before, options)) {
@@ -467,6 +476,7 @@ BuildReport build_workspace(const std::string& root, const BuildOptions& options
   }
   if (!report.errors.empty()) return report;
 
+  if (!options.dry_run) remove_stale_temps(join(root, ".podsmith"));
   ProbeCache cache = options.use_cache ? ProbeCache::load(join(root, kCacheFile)) : ProbeCache{};
   std::map<std::string, MediaInfo> media = probe_media(root, ws, files_before, options, &cache, &report);
   for (const auto& [path, info] : media)

@@ -1,5 +1,8 @@
 #include "podsmith/base/file_io.h"
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <filesystem>
@@ -132,4 +135,45 @@ TEST_CASE("read_listed_file reads the whole file whatever size the listing gave"
   auto folder = podsmith::read_listed_file((dir.path() / "folder.md").string(), 4096);
   REQUIRE_FALSE(folder);
   CHECK(folder.error().code == podsmith::ErrorCode::kUnreadable);
+}
+
+TEST_CASE("stale temporary files are those of processes that no longer run") {
+  // A pid that surely ran and ended: a child we waited for.
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  REQUIRE(child > 0);
+  int status = 0;
+  REQUIRE(::waitpid(child, &status, 0) == child);
+  const std::string dead = std::to_string(child), alive = std::to_string(::getpid());
+
+  struct Case {
+    std::string name;
+    bool stale;
+  };
+  const std::vector<Case> cases = {
+      {".show.xml.tmp-" + dead + "-0", true},
+      {".probe-cache.json.tmp-" + dead + "-17", true},
+      {".show.xml.tmp-" + alive + "-0", false},  // a write in progress
+      {"show.xml.tmp-" + dead + "-0", false},    // not hidden: a user's file
+      {".show.xml.tmp-" + dead + "-", false},
+      {".show.xml.tmp-" + dead, false},
+      {".show.xml.tmp--0", false},
+      {".show.xml.tmp-12x-0", false},
+      {".tmp-" + dead + "-0", false},
+      {".show.xml", false},
+      {"show.xml", false},
+      {".show.xml.tmp-0-0", false},
+  };
+  for (const Case& c : cases) {
+    CAPTURE(c.name);
+    CHECK(podsmith::is_stale_temp(c.name) == c.stale);
+  }
+
+  TempDir dir;
+  for (const Case& c : cases) dir.write(c.name, "x");
+  CHECK(podsmith::remove_stale_temps(dir.path().string()) == 2);
+  const auto left = files_under(dir.path());
+  CHECK(left.size() == cases.size() - 2);
+  CHECK(std::find(left.begin(), left.end(), ".show.xml.tmp-" + alive + "-0") != left.end());
+  CHECK(podsmith::remove_stale_temps((dir.path() / "missing").string()) == 0);
 }

@@ -33,6 +33,16 @@ enum class Durability {
 Result<WriteStatus> write_file_atomically(const std::string& path, std::string_view bytes,
                                           Durability durability = Durability::kDurable);
 
+/// True when `file_name` (no directory) is a temporary file that a write here
+/// began in a process that no longer runs: ".<name>.tmp-<pid>-<n>" whose pid is
+/// gone (a build killed with SIGKILL, a power cut). A live process's temporary
+/// files, and every other name, are not stale.
+bool is_stale_temp(std::string_view file_name);
+
+/// Removes the stale temporary files (is_stale_temp) directly in `dir`; returns how
+/// many went. A directory that cannot be read removes nothing.
+int remove_stale_temps(const std::string& dir);
+
 /// Replaces several files together, each atomically as write_file_atomically()
 /// replaces one, with one flush to disk for them all instead of one a file:
 /// add() writes each new version to a temporary file beside its target, and
