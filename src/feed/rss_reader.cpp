@@ -1036,7 +1036,7 @@ class ModelReader {
     e->guid = text_of(item.child("", "guid"));
     const FeedElement* pub = item.child("", "pubDate");
     if (!pub) pub = item.child(kDcNs, "date");
-    if (pub) e->date = date(*pub).value_or(Timestamp{});
+    if (pub) e->date = date(*pub);
     if (const FeedElement* link = item.child("", "link")) e->link = url(*link, link->text);
     const FeedElement* description = item.child("", "description");
     const FeedElement* encoded = item.child(kContentNs, "encoded");

@@ -75,7 +75,7 @@ void add_channel(pugi::xml_node channel, const Show& s) {
   std::optional<Timestamp> built = s.updated;
   if (!built) {
     for (const Episode& e : s.episodes)
-      if (!built || e.date.unix_seconds > built->unix_seconds) built = e.date;
+      if (e.date && (!built || e.date->unix_seconds > built->unix_seconds)) built = e.date;
   }
   if (built) add_text(channel, "lastBuildDate", format_rfc2822(*built));
 
@@ -135,7 +135,8 @@ void add_item(pugi::xml_node channel, const Episode& e) {
   add_if(item, "link", e.link);
   pugi::xml_node guid = add_text(item, "guid", e.guid);
   attr(guid, "isPermaLink", "false");
-  add_text(item, "pubDate", format_rfc2822(e.date));
+  // An item imported without one keeps having none: a date is never invented.
+  if (e.date) add_text(item, "pubDate", format_rfc2822(*e.date));
   add_cdata(item, "description", e.summary_html);
   if (!e.notes_html.empty()) add_cdata(item, "content:encoded", e.notes_html);
   add_if(item, "itunes:author", e.author);

@@ -16,11 +16,16 @@
 namespace podsmith::lint {
 namespace {
 
+// A warning, not an error: the namespace asks for a UUIDv5, but a guid once
+// published is how the Podcast Index knows the show, so a feed keeps the one it has
+// (podsmith import keeps it, podsmith build writes it as it is).
 void guid_format(Check& c) {
   const FeedElement* e = c.channel_child(kPodcastNs, "guid");
   const std::string_view v = value(e);
   if (!e || is_uuid(v)) return;
-  std::string hint = "podcast:guid is a UUID in the 8-4-4-4-12 form: the UUIDv5 of the feed URL";
+  std::string hint =
+      "podcast:guid is a UUID in the 8-4-4-4-12 form: the UUIDv5 of the feed URL. Keep a guid the show already "
+      "published, though: directories know the show by it";
   if (ascii_lower(v.substr(0, 9)) == "urn:uuid:") hint = "leave out urn:uuid: and write the UUID alone";
   c.report(e, "<podcast:guid> " + quote(v) + " is not a UUID", hint);
 }
@@ -162,7 +167,7 @@ void number_value(Check& c, const Item& item) {
 }
 
 constexpr Rule kRules[] = {
-    {"podcastindex/guid-format", Severity::kError, kPsp1 | kPodcastIndex, "<podcast:guid> is a UUID", guid_format,
+    {"podcastindex/guid-format", Severity::kWarning, kPsp1 | kPodcastIndex, "<podcast:guid> is a UUID", guid_format,
      nullptr},
     {"podcastindex/guid-feed-url", Severity::kWarning, kPsp1 | kPodcastIndex,
      "<podcast:guid> is the UUIDv5 of the feed URL", guid_feed_url, nullptr},

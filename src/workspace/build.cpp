@@ -151,7 +151,9 @@ class FeedBuilder {
     std::vector<Built> built(sources.size());
     parallel_for(sources.size(), jobs_, [&](size_t i) { build_source(*sources[i], &built[i]); });
     std::map<std::string, std::string> guids;  // guid -> sidecar
-    show.episodes.reserve(sources.size());
+    std::vector<Episode> episodes;
+    std::vector<const EpisodeSource*> kept;  // the source of each of `episodes`
+    episodes.reserve(sources.size());
     for (size_t i = 0; i < sources.size(); ++i) {
       Built& b = built[i];
       for (Error& e : b.errors) report_->errors.push_back(std::move(e));
@@ -164,17 +166,26 @@ class FeedBuilder {
                                    show.name + "; every episode needs its own");
         continue;
       }
-      show.episodes.push_back(std::move(ep));
+      episodes.push_back(std::move(ep));
+      kept.push_back(sources[i]);
     }
-    // Newest first; equal dates in guid order so the result never depends on file order.
-    std::sort(show.episodes.begin(), show.episodes.end(), [](const Episode& a, const Episode& b) {
-      if (a.date.unix_seconds != b.date.unix_seconds) return a.date.unix_seconds > b.date.unix_seconds;
-      return a.guid < b.guid;
-    });
+    const std::vector<size_t> order = feed_order(episodes, kept, show.name);
+    show.episodes.reserve(order.size());
+    for (const size_t i : order) show.episodes.push_back(std::move(episodes[i]));
     if (show.type == "serial") {
-      for (const Episode& e : show.episodes)
-        if (!e.episode && (e.episode_type.empty() || e.episode_type == "full"))
-          fail(e.sidecar, "the show is serial, so every full episode needs an episode number (episode = N)");
+      // Apple asks a serial show to number its episodes. A number is never invented for
+      // an imported one whose old feed had none: that stays a warning, so that what
+      // import accepted, build builds.
+      for (size_t k = 0; k < order.size(); ++k) {
+        const Episode& e = show.episodes[k];
+        if (e.episode || !(e.episode_type.empty() || e.episode_type == "full")) continue;
+        const std::string message = "the show is serial, so every full episode needs an episode number (episode = N)";
+        if (kept[order[k]]->imported) {
+          warn(e.sidecar, message + "; it was imported without one, and podsmith never invents one");
+        } else {
+          fail(e.sidecar, message);
+        }
+      }
     }
     return show;
   }
@@ -194,6 +205,63 @@ class FeedBuilder {
 
   void fail(const std::string& file, std::string message) {
     report_->errors.push_back(Error{ErrorCode::kInvalidInput, std::move(message), file, 0, 0});
+  }
+  void warn(const std::string& file, std::string message) {
+    report_->warnings.push_back(Error{ErrorCode::kInvalidInput, std::move(message), file, 0, 0});
+  }
+
+  // The order of the feed's items, as indices into `episodes`: newest first, equal
+  // dates in guid order so the result never depends on file order. An episode
+  // without a date (imported so) goes right after, or before, the episode its
+  // sidecar names, as it stood in the feed it came from; one whose neighbour is not
+  // in this feed goes last, with a warning.
+  std::vector<size_t> feed_order(const std::vector<Episode>& episodes, const std::vector<const EpisodeSource*>& sources,
+                                 const std::string& feed_name) {
+    std::vector<size_t> order, undated;
+    for (size_t i = 0; i < episodes.size(); ++i) (episodes[i].date ? order : undated).push_back(i);
+    std::sort(order.begin(), order.end(), [&](size_t x, size_t y) {
+      const Episode& a = episodes[x];
+      const Episode& b = episodes[y];
+      if (a.date->unix_seconds != b.date->unix_seconds) return a.date->unix_seconds > b.date->unix_seconds;
+      return a.guid < b.guid;
+    });
+    std::sort(undated.begin(), undated.end(), [&](size_t x, size_t y) { return episodes[x].guid < episodes[y].guid; });
+    // One that names no neighbour (the last item of a feed without dates) goes last.
+    for (auto it = undated.begin(); it != undated.end();) {
+      if (sources[*it]->after.empty() && sources[*it]->before.empty()) {
+        order.push_back(*it);
+        it = undated.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    // Each pass places those whose neighbour is placed: a run of undated items
+    // (each naming the one before it) falls into place one pass at a time.
+    for (bool placed = true; placed && !undated.empty();) {
+      placed = false;
+      for (auto it = undated.begin(); it != undated.end();) {
+        const EpisodeSource& src = *sources[*it];
+        const std::string& neighbour = src.after.empty() ? src.before : src.after;
+        const auto at =
+            std::find_if(order.begin(), order.end(), [&](size_t k) { return episodes[k].guid == neighbour; });
+        if (at == order.end()) {
+          ++it;
+          continue;
+        }
+        order.insert(src.after.empty() ? at : at + 1, *it);
+        it = undated.erase(it);
+        placed = true;
+      }
+    }
+    for (const size_t i : undated) {
+      const EpisodeSource& src = *sources[i];
+      warn(src.file, std::string("the episode has no date, and the episode it is placed ") +
+                           (src.after.empty() ? "before" : "after") + " (guid '" +
+                           (src.after.empty() ? src.before : src.after) + "') is not one of feed " + feed_name +
+                           "; it is written last");
+      order.push_back(i);
+    }
+    return order;
   }
 
   std::string feed_dir() const { return "feeds/" + feed_.show.name + "/"; }
@@ -220,7 +288,11 @@ class FeedBuilder {
     if (s.podcast_guid.empty()) {
       s.podcast_guid = podcast_guid_for_url(s.feed_url);
     } else if (!is_uuid(s.podcast_guid)) {
-      fail(feed_.file, "guid '" + s.podcast_guid + "' is not a UUID; leave it out to derive it from the feed URL");
+      // Written as given: like an item's guid, the show's never changes once
+      // published (the Podcast Index knows the show by it), whatever its form.
+      warn(feed_.file, "guid '" + s.podcast_guid +
+                           "' is not a UUID, as the podcast namespace asks; it is written as it is. In a new feed, "
+                           "leave guid out to derive it from the feed URL");
     }
   }
 

@@ -14,6 +14,7 @@
 #include "podsmith/base/dates.h"
 #include "podsmith/base/file_io.h"
 #include "podsmith/base/ids.h"
+#include "podsmith/feed/categories.h"
 #include "podsmith/workspace/scaffold.h"
 #include "podsmith/base/text.h"
 #include "podsmith/workspace/workspace.h"
@@ -30,12 +31,15 @@ std::string directory_of(const std::string& url) {
   return url.substr(0, slash + 1);
 }
 
-// The sidecar's path without ".md": "media/2019-03-04-title" (a slug: lowercase
-// ASCII letters, digits and dashes, so nothing in it can leave media/).
+// The sidecar's path without ".md": "media/2019-03-04-title", "media/undated-title"
+// for an item without a date (a slug: lowercase ASCII letters, digits and dashes, so
+// nothing in it can leave media/).
 std::string sidecar_stem(const Episode& ep, size_t index, std::set<std::string>* taken) {
-  const CivilTime c = to_civil(ep.date);
-  char date[16];
-  std::snprintf(date, sizeof date, "%04lld-%02d-%02d", static_cast<long long>(c.year), c.month, c.day);
+  char date[16] = "undated";
+  if (ep.date) {
+    const CivilTime c = to_civil(*ep.date);
+    std::snprintf(date, sizeof date, "%04lld-%02d-%02d", static_cast<long long>(c.year), c.month, c.day);
+  }
   std::string slug = slugify(ep.title.empty() ? "episode-" + std::to_string(index + 1) : ep.title);
   if (slug.size() > 60) slug.resize(60);
   std::string name = std::string(date) + "-" + slug;
@@ -111,6 +115,107 @@ std::string plural(size_t n, const char* word) {
 Error problem(const std::string& source, const FeedElement* at, std::string message,
               ErrorCode code = ErrorCode::kInvalidInput) {
   return Error{code, std::move(message), source, at ? at->at.line : 0, at ? at->at.column : 0};
+}
+
+// A title for a channel that has none (build needs one): the channel image's title,
+// else --name, else the feed's file name or host; and where it came from.
+std::pair<std::string, std::string> stand_in_title(const FeedDocument& doc, const std::string& source,
+                                                   const std::string& name) {
+  const FeedElement* image = doc.channel->child("", "image");
+  const FeedElement* image_title = image ? image->child("", "title") : nullptr;
+  if (image_title && !trim(image_title->text).empty())
+    return {clean_text(std::string(trim(image_title->text))), "the title of the channel's <image>"};
+  if (!name.empty()) return {name, "--name"};
+  std::string from = source;
+  const size_t scheme = from.find("://");
+  if (scheme != std::string::npos) {
+    from = from.substr(scheme + 3);
+    from = from.substr(0, from.find_first_of("/?#"));
+    const size_t at = from.rfind('@');  // never a user name
+    if (at != std::string::npos) from = from.substr(at + 1);
+    if (!from.empty()) return {from, "the feed's host"};
+  } else {
+    std::string stem = fs::path(from).stem().string();
+    bool changed = false;
+    stem = clean_text(stem, &changed);
+    if (!stem.empty() && !changed) return {stem, "the feed's file name"};
+  }
+  return {"Untitled podcast", "nothing better"};
+}
+
+// "Parent/Sub" or "Parent", as feed files write a category.
+std::string category_text(std::string_view name, std::string_view sub) {
+  return sub.empty() ? std::string(name) : std::string(name) + "/" + std::string(sub);
+}
+
+// The show's categories on Apple's current list (build takes nothing else): the
+// old ones mapped as Apple moved shows in 2019, those that map nowhere dropped,
+// each change a warning. *as_given: the feed's own, when anything changed.
+std::vector<Category> current_list(const std::vector<Category>& given, const std::string& source,
+                                   const FeedDocument& doc, std::vector<std::string>* as_given,
+                                   ImportReport* report) {
+  // Where each category stands in the feed, as the reader made them: one for an
+  // <itunes:category> without subcategories, else one per subcategory.
+  std::vector<const FeedElement*> where;
+  for (const FeedElement* cat : doc.channel->children_named(kItunesNs, "category")) {
+    if (!cat->attribute("text")) continue;
+    const auto subs = cat->children_named(kItunesNs, "category");
+    if (subs.empty()) where.push_back(cat);
+    where.insert(where.end(), subs.begin(), subs.end());
+  }
+  if (where.size() != given.size()) where.assign(given.size(), doc.channel);
+  std::vector<Category> out;
+  bool changed = false;
+  for (size_t i = 0; i < given.size(); ++i) {
+    const Category& c = given[i];
+    const std::string text = category_text(c.name, c.subcategory);
+    const std::vector<CurrentCategory> mapped = current_categories(c.name, c.subcategory);
+    const FeedElement* at = where[i];
+    if (mapped.empty()) {
+      report->warnings.push_back(problem(source, at,
+                                         "dropped the category '" + text + "': it is not on Apple's list, " +
+                                             "and no category there took its place (" +
+                                             explain_category(c.name, c.subcategory) + ")"));
+      changed = true;
+      continue;
+    }
+    std::string became;
+    for (const CurrentCategory& m : mapped) {
+      became += (became.empty() ? "'" : ", '") + category_text(m.name, m.subcategory) + "'";
+      const bool seen = std::any_of(out.begin(), out.end(), [&](const Category& o) {
+        return o.name == m.name && o.subcategory == m.subcategory;
+      });
+      if (!seen) out.push_back(Category{m.name, m.subcategory});
+    }
+    if (mapped.size() != 1 || mapped[0].name != c.name || mapped[0].subcategory != c.subcategory) {
+      report->warnings.push_back(problem(source, at,
+                                         "the category '" + text + "' is " + became +
+                                             " on Apple's current list; the feed file says so (and keeps '" + text +
+                                             "' in a comment)"));
+      changed = true;
+    }
+  }
+  if (changed) {
+    for (const Category& c : given) as_given->push_back(category_text(c.name, c.subcategory));
+  }
+  return out;
+}
+
+// The persons that have a name: podcast:person's text is the name, and one without
+// is no one build can write.
+std::vector<Person> named_persons(const std::vector<Person>& persons, const std::string& whose,
+                                  const std::string& source, const FeedElement* at, ImportReport* report) {
+  std::vector<Person> out;
+  for (const Person& p : persons) {
+    if (!trim(p.name).empty()) {
+      out.push_back(p);
+      continue;
+    }
+    const std::string link = !p.href.empty() ? "href " + p.href : !p.img.empty() ? "img " + p.img : "nothing else";
+    report->warnings.push_back(problem(source, at,
+                                       whose + " has a <podcast:person> without a name (" + link + "); skipped"));
+  }
+  return out;
 }
 
 // One enclosure to fetch for --download.
@@ -310,11 +415,22 @@ Result<ImportReport> import_feed(const std::string& root, const FeedDocument& do
     report.warnings.push_back(problem(source, nullptr, "importing a locked feed because of --force; "
                                                        "make sure you own it"));
   }
-  const std::string name = options.name.empty() ? slugify(show.title) : options.name;
-  if (slugify(name) != name)  // it becomes a path: feeds/<name>.toml
+  if (slugify(options.name) != options.name && !options.name.empty())  // it becomes a path: feeds/<name>.toml
     return Error{ErrorCode::kInvalidInput, "--name must be lowercase letters, digits and dashes, like my-show",
                  "", 0, 0};
+  if (trim(show.title).empty()) {
+    // Build needs a title: one the feed suggests, never an empty one.
+    const auto [title, from] = stand_in_title(doc, source, options.name);
+    show.title = title;
+    report.warnings.push_back(problem(source, doc.channel->child("", "title"),
+                                      "the channel has no title; the feed file says title = \"" + title +
+                                          "\" (from " + from + "): put the show's name there"));
+  }
+  const std::string name = options.name.empty() ? slugify(show.title) : options.name;
   show.name = name;
+  std::vector<std::string> categories_as_given;
+  show.categories = current_list(show.categories, source, doc, &categories_as_given, &report);
+  show.persons = named_persons(show.persons, "the channel", source, doc.channel, &report);
   show.base_url = options.base_url.empty() ? directory_of(show.feed_url) : options.base_url;
   if (show.base_url.empty()) show.base_url = "https://example.invalid/";
   if (options.base_url.empty())
@@ -328,9 +444,11 @@ Result<ImportReport> import_feed(const std::string& root, const FeedDocument& do
 
   std::vector<std::pair<std::string, std::string>> files;  // path -> text
   std::vector<PlannedMedia> downloads;
-  files.emplace_back("feeds/" + name + ".toml", format_feed(show, show.description_html));
+  files.emplace_back("feeds/" + name + ".toml", format_feed(show, show.description_html, categories_as_given));
   std::set<std::string> taken;
   std::set<std::string> guids;
+  std::vector<NewSidecar> sidecars;  // the items kept, in feed order
+  std::vector<std::string> stems;    // their paths without .md
   for (size_t i = 0; i < show.episodes.size(); ++i) {
     const Episode& ep = show.episodes[i];
     const FeedElement* item = i < doc.items.size() ? doc.items[i] : nullptr;
@@ -341,12 +459,6 @@ Result<ImportReport> import_feed(const std::string& root, const FeedDocument& do
     }
     if (item && item->children_named("", "enclosure").size() > 1)
       report.warnings.push_back(problem(source, item, label + " has several enclosures; kept the first"));
-    const FeedElement* pub_date = item ? item->child("", "pubDate") : nullptr;
-    if (!pub_date || !parse_rfc822(pub_date->text)) {
-      report.warnings.push_back(problem(source, pub_date ? pub_date : item,
-                                        label + " has no pubDate podsmith can read; skipped (a date cannot be invented)"));
-      continue;
-    }
     NewSidecar s;
     s.title = ep.title;
     s.media = ep.enclosure.url;
@@ -373,6 +485,17 @@ Result<ImportReport> import_feed(const std::string& root, const FeedDocument& do
     if (ep.guid.empty())
       report.warnings.push_back(problem(source, item, label + " has no guid; its enclosure URL is recorded as the guid"));
     s.date = ep.date;
+    if (!s.date) {
+      // Kept without one: a date cannot be invented. Its place in the feed is kept instead.
+      const FeedElement* pub_date = item ? item->child("", "pubDate") : nullptr;
+      if (pub_date && !trim(pub_date->text).empty()) s.original_date = std::string(trim(pub_date->text));
+      report.warnings.push_back(problem(
+          source, pub_date ? pub_date : item,
+          label + (s.original_date.empty() ? " has no pubDate"
+                                           : " has a pubDate podsmith cannot read (\"" + s.original_date + "\")") +
+              "; imported without a date, in its place in the feed (a date is never invented)"));
+    }
+    s.imported = true;
     s.season = ep.season;
     s.episode = ep.episode;
     s.episode_type = ep.episode_type;
@@ -383,7 +506,7 @@ Result<ImportReport> import_feed(const std::string& root, const FeedDocument& do
     s.image = ep.image;
     s.chapters = ep.chapters_url;
     s.transcripts = ep.transcripts;
-    s.persons = ep.persons;
+    s.persons = named_persons(ep.persons, label, source, item, &report);
     s.block = ep.block;
     s.keywords = ep.keywords;
     s.notes_are_html = true;
@@ -399,9 +522,26 @@ Result<ImportReport> import_feed(const std::string& root, const FeedDocument& do
       s.duration_ms = 0;
       downloads.push_back(std::move(media));
     }
-    files.emplace_back(stem + ".md", format_sidecar(s));
+    sidecars.push_back(std::move(s));
+    stems.push_back(stem);
     ++report.episodes;
   }
+  // An item without a date keeps its place by a neighbour's guid, which never
+  // changes: the item before it; those above the first dated item, the item after
+  // them. Each chain so ends at a dated item (or, in a feed without dates, at the
+  // last item, which names none and goes last).
+  const size_t first_dated = static_cast<size_t>(
+      std::find_if(sidecars.begin(), sidecars.end(), [](const NewSidecar& n) { return n.date.has_value(); }) -
+      sidecars.begin());
+  for (size_t k = 0; k < sidecars.size(); ++k) {
+    if (sidecars[k].date) continue;
+    if (k > first_dated) {
+      sidecars[k].after = sidecars[k - 1].guid;
+    } else if (k + 1 < sidecars.size()) {
+      sidecars[k].before = sidecars[k + 1].guid;
+    }
+  }
+  for (size_t k = 0; k < sidecars.size(); ++k) files.emplace_back(stems[k] + ".md", format_sidecar(sidecars[k]));
 
   // Never overwrite: check everything before writing (or downloading) anything.
   const fs::path base(root);

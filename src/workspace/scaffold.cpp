@@ -147,7 +147,7 @@ Result<std::vector<AddedEpisode>> add_episodes(const std::string& root_dir, cons
     out.sidecar = fs::relative(sidecar, root).generic_string();
     out.media = fs::relative(target, root).generic_string();
     out.guid = s.guid;
-    out.date = s.date;
+    out.date = *s.date;
     out.episode = s.episode;
     added.push_back(std::move(out));
   }

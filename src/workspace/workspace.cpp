@@ -40,7 +40,7 @@ const std::vector<std::string> kPersonKeys = {"name", "role", "group", "href", "
 const std::vector<std::string> kSidecarKeys = {
     "title",  "media",    "guid",  "date",     "season",      "episode", "type",    "explicit",
     "image",  "persons",  "chapters", "transcripts", "block", "subtitle", "author", "link",
-    "keywords", "length", "media_type", "duration", "notes_format"};
+    "keywords", "length", "media_type", "duration", "notes_format", "imported", "after", "before"};
 const std::vector<std::string> kTranscriptKeys = {"path", "url", "type", "language", "rel"};
 // podcast:medium values (Podcasting 2.0), with their "L" list variants.
 const std::set<std::string> kMediums = {"podcast",  "music",  "video",  "film",  "audiobook",
@@ -610,11 +610,22 @@ Result<EpisodeSource> parse_sidecar(std::string_view text, const std::string& fi
                            "guid = \"<a new UUID>\" to the front matter (podsmith add does this)");
   else if (trim(ep.guid).empty())
     r.fail_at("guid", "guid is empty");
+  src.imported = r.boolean("imported").value_or(false);
   if (auto date = r.datetime("date")) {
     ep.date = *date;
-  } else if (!r.node("date")) {
+  } else if (!r.node("date") && !src.imported) {
+    // Only an item imported without a pubDate may lack one: a date is never invented.
     r.fail(table.source(), "no date: add the publication date, like date = 2006-01-12T09:30:00-08:00 "
                            "(podsmith add does this)");
+  }
+  src.after = r.string("after");
+  src.before = r.string("before");
+  if (!src.after.empty() || !src.before.empty()) {
+    const char* key = !src.after.empty() ? "after" : "before";
+    if (r.node("date"))
+      r.fail_at(key, std::string(key) + " places an episode that has no date; this one is placed by its date");
+    else if (!src.after.empty() && !src.before.empty())
+      r.fail_at("before", "give after or before, not both");
   }
   ep.season = r.positive_int("season");
   ep.episode = r.positive_int("episode");
@@ -865,8 +876,10 @@ LoadedWorkspace load_workspace(const std::string& root, const std::vector<Listed
       continue;
     }
     EpisodeSource& src = *l.source;
+    // A local file is one episode's; a URL at the old host may be named by several
+    // (a rebroadcast of an episode, with a guid of its own).
     const auto [it, inserted] =
-        claimed.emplace(src.remote_media ? src.episode.enclosure.url : src.episode.media, sidecars[i]);
+        src.remote_media ? std::pair{claimed.end(), true} : claimed.emplace(src.episode.media, sidecars[i]);
     if (!inserted) {
       out.errors.push_back(Error{ErrorCode::kInvalidInput,
                                  "media " + it->first + " is also claimed by " + it->second +
@@ -915,6 +928,13 @@ class TomlWriter {
     if (value) raw(key, std::to_string(*value));
   }
   void table(const std::string& header) { out_ += "\n" + header + "\n"; }
+  // A comment line; line breaks in `text` cannot end it early.
+  void comment(const std::string& text) {
+    std::string line = clean_text(text);
+    std::replace(line.begin(), line.end(), '\n', ' ');
+    std::replace(line.begin(), line.end(), '\r', ' ');
+    out_ += "# " + line + "\n";
+  }
   void person(const char* key, const Person& p) {
     table(std::string("[[") + key + "]]");
     string("name", p.name);
@@ -944,7 +964,14 @@ std::string format_sidecar(const NewSidecar& s) {
     w.raw("duration", buf);
   }
   w.raw("guid", toml_quote(s.guid));
-  w.raw("date", format_rfc3339(s.date));
+  if (s.date) {
+    w.raw("date", format_rfc3339(*s.date));
+  } else {
+    w.comment("no date: the imported item had none podsmith could read, and a date is never invented");
+    if (!s.original_date.empty()) w.comment("its pubDate was " + toml_quote(s.original_date));
+    w.string("after", s.after);
+    w.string("before", s.before);
+  }
   if (s.season) w.integer("season", *s.season);
   if (s.episode) w.integer("episode", *s.episode);
   w.string("type", s.episode_type);
@@ -956,6 +983,7 @@ std::string format_sidecar(const NewSidecar& s) {
   w.string("chapters", s.chapters);
   if (s.block) w.boolean("block", true);
   w.string("keywords", s.keywords);
+  if (s.imported) w.boolean("imported", true);
   if (s.notes_are_html) w.string("notes_format", "html");
   for (const Person& p : s.persons) w.person("persons", p);
   for (const Transcript& t : s.transcripts) {
@@ -972,7 +1000,8 @@ std::string format_sidecar(const NewSidecar& s) {
   return out;
 }
 
-std::string format_feed(const Show& s, const std::string& description) {
+std::string format_feed(const Show& s, const std::string& description,
+                        const std::vector<std::string>& categories_as_given) {
   TomlWriter w;
   w.string("title", s.title);
   w.string("subtitle", s.subtitle);
@@ -982,6 +1011,12 @@ std::string format_feed(const Show& s, const std::string& description) {
   w.string("copyright", s.copyright);
   w.string("author", s.author);
   w.string("image", s.image);
+  if (!categories_as_given.empty()) {
+    std::string given;
+    for (const std::string& c : categories_as_given) given += (given.empty() ? "" : ", ") + toml_quote(c);
+    w.comment("categories as the imported feed gave them: " + given);
+    w.comment("mapped onto Apple's current list (podsmith import: how Apple moved shows in 2019)");
+  }
   if (!s.categories.empty()) {
     std::string list = "[";
     for (const Category& c : s.categories) {

@@ -89,3 +89,24 @@ TEST_CASE("podsmith import --download fetches the media, and build then probes i
   // Item 2 had no guid: its old enclosure URL stays its guid.
   CHECK(built.find(">" + nginx.url("/media/Episode%202.m4a?source=rss") + "</guid>") != std::string::npos);
 }
+
+TEST_CASE("podsmith import keeps items without a pubDate, and podsmith build then succeeds") {
+  TempDir dir;
+  RunOptions here;
+  here.cwd = dir.path().string();
+  auto r = run_podsmith({"import", source_path("tests/fixtures/import/no-pubdate.xml"), "--base-url",
+                         "https://new.example.org/"},
+                        here);
+  CAPTURE(r.out, r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("item 1 (Announcement) has no pubDate; imported without a date") != std::string::npos);
+  r = run_podsmith({"build"}, here);
+  CAPTURE(r.out, r.err);
+  CHECK(r.exit_code == 0);
+  const std::string built = read_file((dir.path() / "feeds/dateless-wonders.xml").string());
+  CHECK(built.find("<guid isPermaLink=\"false\">dw-extra</guid>") != std::string::npos);
+  // Two of five items have a date.
+  size_t dates = 0;
+  for (size_t at = built.find("<pubDate>"); at != std::string::npos; at = built.find("<pubDate>", at + 1)) ++dates;
+  CHECK(dates == 2);
+}

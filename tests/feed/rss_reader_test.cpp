@@ -203,7 +203,10 @@ TEST_CASE("every fixture feed parses, with its host's values", "[reader]") {
     const podsmith::Episode& e = doc.show.episodes.front();
     CHECK(e.guid == c.first_guid);
     CHECK(e.title == c.first_title);
-    if (*c.first_date) CHECK(podsmith::format_rfc3339(e.date) == c.first_date);
+    if (*c.first_date) {
+      REQUIRE(e.date);
+      CHECK(podsmith::format_rfc3339(*e.date) == c.first_date);
+    }
     CHECK(e.enclosure.url == c.first_url);
     CHECK(e.enclosure.length_bytes == c.first_length);
     CHECK(e.duration_ms == c.first_duration_ms);
@@ -823,11 +826,17 @@ TEST_CASE("the reader reads pubDate variants and reports the ones it cannot", "[
   const FeedDocument doc = read_fixture("dates.xml");
   const char* const expected[] = {"2024-06-29T10:00:00Z",      "2024-06-28T10:00:00-07:00", "2024-06-27T10:00:00+02:00",
                                   "2024-06-26T10:00:00Z",      "2024-06-25T10:00:00Z",      "2024-06-24T10:00:00+05:30",
-                                  "2024-06-23T10:00:00-07:00", "1970-01-01T00:00:00Z",      "1970-01-01T00:00:00Z"};
+                                  "2024-06-23T10:00:00-07:00", nullptr,                     nullptr};
   REQUIRE(doc.show.episodes.size() == 9);
   for (size_t i = 0; i < 9; ++i) {
     CAPTURE(i);
-    CHECK(podsmith::format_rfc3339(doc.show.episodes[i].date) == expected[i]);
+    const std::optional<podsmith::Timestamp>& date = doc.show.episodes[i].date;
+    if (expected[i]) {
+      REQUIRE(date);
+      CHECK(podsmith::format_rfc3339(*date) == expected[i]);
+    } else {
+      CHECK_FALSE(date);  // unreadable: no date is made up
+    }
   }
   CHECK(podsmith::format_rfc3339(*doc.show.updated) == "2024-06-29T10:00:00-04:00");
   REQUIRE(doc.problems.size() == 1);  // the garbage date; a missing one is lint's business

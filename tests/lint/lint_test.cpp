@@ -1,5 +1,6 @@
 #include "podsmith/lint/lint.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
 #include <filesystem>
@@ -10,6 +11,8 @@
 
 #include "podsmith/base/ids.h"
 #include "podsmith/feed/rss_reader.h"
+#include "podsmith/workspace/build.h"
+#include "podsmith/workspace/import.h"
 #include "test_support.h"
 
 namespace fs = std::filesystem;
@@ -518,4 +521,42 @@ TEST_CASE("GitHub output is one workflow command per finding, escaped", "[lint]"
         "true\n"
         "::warning file=feed.xml,line=3,title=apple/author-missing::no author\n"
         "::notice file=feed.xml,title=psp1/copyright::a: year\n");
+}
+
+TEST_CASE("lint warns, and does not fail, on what an imported feed keeps: a podcast:guid that is not a UUID, "
+          "items without pubDate") {
+  for (const char* fixture : {"podcast-guid-not-uuid.xml", "no-pubdate.xml"}) {
+    CAPTURE(fixture);
+    const std::string path = source_path(std::string("tests/fixtures/import/") + fixture);
+    auto source = podsmith::read_feed(read_file(path), path);
+    REQUIRE(source);
+    podsmith::test::TempDir dir;
+    podsmith::ImportOptions options;
+    options.base_url = "https://new.example.org/";
+    auto imported = podsmith::import_feed(dir.path().string(), *source, path, options);
+    REQUIRE(imported);
+    const podsmith::BuildReport built = podsmith::build_workspace(dir.path().string());
+    REQUIRE(built.errors.empty());
+    const std::string xml = (dir.path() / ("feeds/" + built.shows.at(0).name + ".xml")).string();
+    auto doc = podsmith::read_feed(read_file(xml), xml);
+    REQUIRE(doc);
+    LintOptions options_lint;
+    options_lint.file = "feed.xml";
+    const std::vector<Finding> findings = podsmith::lint_feed(*doc, options_lint);
+    std::set<std::string> warned;
+    for (const Finding& f : findings) {
+      CAPTURE(f.rule, f.message);
+      if (f.rule == "podcastindex/guid-format" || f.rule == "rss/pubdate-missing") {
+        CHECK(f.severity == Severity::kWarning);
+        warned.insert(f.rule);
+      }
+    }
+    if (std::string(fixture) == "no-pubdate.xml") {
+      CHECK(warned == std::set<std::string>{"rss/pubdate-missing"});
+      CHECK(std::count_if(findings.begin(), findings.end(),
+                          [](const Finding& f) { return f.rule == "rss/pubdate-missing"; }) == 3);
+    } else {
+      CHECK(warned == std::set<std::string>{"podcastindex/guid-format"});
+    }
+  }
 }

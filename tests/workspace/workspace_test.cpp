@@ -55,6 +55,11 @@ TEST_CASE("parse_feed and parse_sidecar point at the line and column of each pro
       {false, sidecar("guid = \"x\"\ndate = 2024-01-01T10:00:00\n"), "media/ep.md:3:8", "needs a UTC offset"},
       {false, sidecar("date = 2024-01-01T10:00:00Z\n"), "media/ep.md", "no guid"},
       {false, sidecar("guid = \"x\"\n"), "media/ep.md", "no date"},
+      {false, sidecar("guid = \"x\"\nimported = false\n"), "media/ep.md", "no date"},
+      {false, sidecar("guid = \"x\"\ndate = 2024-01-01T10:00:00Z\nafter = \"y\"\n"), "media/ep.md:4:9",
+       "after places an episode that has no date"},
+      {false, sidecar("guid = \"x\"\nimported = true\nafter = \"a\"\nbefore = \"b\"\n"), "media/ep.md:5:10",
+       "not both"},
       {false, sidecar("guid = \"x\"\ndate = 2024-01-01T10:00:00Z\nepisode = 0\n"), "media/ep.md:4:11", "positive integer"},
       {false, sidecar("guid = \"x\"\ndate = 2024-01-01T10:00:00Z\nepisode = \"3\"\n"), "media/ep.md:4:11", "positive integer"},
       {false, sidecar("guid = \"x\"\ndate = 2024-01-01T10:00:00Z\nmedia = \"../../etc/passwd\"\n"), "media/ep.md:4:9", "outside the workspace"},
@@ -85,9 +90,31 @@ TEST_CASE("parse_sidecar resolves paths against the sidecar's directory") {
   CHECK(ep->transcripts[1].url == "https://x.org/ep.srt");
   REQUIRE(ep->episode.persons.size() == 1);
   CHECK(ep->episode.persons[0].role == "guest");
-  CHECK(ep->episode.date.offset_minutes == 120);
-  CHECK(podsmith::format_rfc3339(ep->episode.date) == "2024-01-01T10:00:00+02:00");
+  REQUIRE(ep->episode.date);
+  CHECK(ep->episode.date->offset_minutes == 120);
+  CHECK(podsmith::format_rfc3339(*ep->episode.date) == "2024-01-01T10:00:00+02:00");
   CHECK(ep->notes_markdown == "Notes.\n");
+}
+
+TEST_CASE("an imported sidecar may have no date, and then says where its episode goes") {
+  auto ep = parse_sidecar(sidecar("guid = \"g\"\nimported = true\nafter = \"ep-4\"\n"), "media/undated-x.md");
+  REQUIRE(ep);
+  CHECK(ep->imported);
+  CHECK_FALSE(ep->episode.date);
+  CHECK(ep->after == "ep-4");
+  CHECK(ep->before.empty());
+
+  podsmith::NewSidecar s;
+  s.guid = "g";
+  s.imported = true;
+  s.before = "ep-1";
+  s.original_date = "sometime\nin May";
+  const std::string text = podsmith::format_sidecar(s);
+  CHECK(text == "+++\nguid = \"g\"\n# no date: the imported item had none podsmith could read, and a date is never "
+                "invented\n# its pubDate was \"sometime\\nin May\"\nbefore = \"ep-1\"\nimported = true\n+++\n");
+  auto parsed = parse_sidecar(text, "media/undated-x.md");
+  REQUIRE(parsed);
+  CHECK(parsed->before == "ep-1");
 }
 
 TEST_CASE("format_sidecar writes front matter that parse_sidecar reads back") {
@@ -101,8 +128,9 @@ TEST_CASE("format_sidecar writes front matter that parse_sidecar reads back") {
   REQUIRE(parsed);
   CHECK(parsed->episode.title == s.title);
   CHECK(parsed->episode.guid == s.guid);
-  CHECK(parsed->episode.date.unix_seconds == s.date.unix_seconds);
-  CHECK(parsed->episode.date.offset_minutes == -420);
+  REQUIRE(parsed->episode.date);
+  CHECK(parsed->episode.date->unix_seconds == s.date->unix_seconds);
+  CHECK(parsed->episode.date->offset_minutes == -420);
   CHECK(parsed->episode.episode == 12);
   CHECK(parsed->notes_markdown == "Hello *world*\n");
 }

@@ -59,7 +59,10 @@ struct Episode {
   std::string sidecar;          // workspace-relative path of the .md sidecar; empty for imported items
   std::string media;            // workspace-relative path of the media file; empty when only a URL is known
   std::string guid;
-  Timestamp date;
+  /// pubDate. Always set for an episode podsmith adds; absent only for one imported
+  /// from a feed whose item had no (readable) pubDate: a date is never invented, and
+  /// such an item is written without pubDate in the place it had.
+  std::optional<Timestamp> date;
   std::string title;
   std::string subtitle;
   std::string author;

@@ -154,7 +154,7 @@ struct ReadOptions {
 /// (description_html, notes_html, summary_html) keep the markup as given, trimmed.
 /// URLs are trimmed, their inner spaces written %20, and relative ones resolved
 /// against options.base_url, else the channel's http(s) <link> (each a problem).
-/// Episode::date is the epoch when pubDate (or dc:date) is missing or does not parse
+/// Episode::date is nullopt when pubDate (or dc:date) is missing or does not parse
 /// (parse_rfc822; a problem says so); Episode::summary_text is itunes:summary;
 /// Episode::chapters come from psc:chapters. A value that means nothing (explicit
 /// "maybe", season "0", length "1,234") leaves the field unset, with a problem.

@@ -12,7 +12,9 @@ namespace podsmith {
 
 /// The feed as UTF-8 XML text, ending in a newline. Elements appear in a fixed
 /// order, episodes in the order of show.episodes (newest first is the caller's
-/// job), optional elements only when their field is set.
+/// job), optional elements only when their field is set (an item's pubDate too:
+/// an Episode without a date has none). lastBuildDate is show.updated, else the
+/// newest episode's date, else absent.
 std::string write_rss(const Show& show);
 
 /// `path` percent-encoded for a URL path (RFC 3986: everything but unreserved

@@ -87,6 +87,15 @@ struct EpisodeSource {
   bool remote_media = false;
   /// notes_format = "html": the notes are HTML kept exactly as imported, not Markdown.
   bool notes_are_html = false;
+  /// imported = true: written by podsmith import. Such a sidecar may lack what the
+  /// old feed lacked: a date (see `after`), an episode number in a serial show
+  /// (build warns instead of failing).
+  bool imported = false;
+  /// Only for an imported episode without a date, which has no place by date: the
+  /// guid of the episode it comes right after in the feed (`after`), or right
+  /// before (`before`), as in the feed it was imported from. Empty: none given.
+  std::string after;
+  std::string before;
 };
 
 struct Workspace {
@@ -112,8 +121,10 @@ std::vector<ListedFile> list_workspace_files(const std::string& root);
 /// Loads feeds/*.toml and media/**/*.md under `root`. Every problem found is an
 /// Error naming file:line:column (malformed TOML, unknown keys with the nearest
 /// known one suggested, wrong types, a date without a UTC offset, a missing
-/// guid or date, paths that escape the workspace, a missing media file, two
-/// sidecars claiming one media file); loading goes on after an error so all
+/// guid, a missing date (allowed only with imported = true), paths that escape
+/// the workspace, a missing media file, two sidecars claiming one media file
+/// (two claiming one media URL are fine: a rebroadcast names the same file at the
+/// old host with a guid of its own)); loading goes on after an error so all
 /// of them are reported at once. The workspace is usable only when `errors` is empty.
 struct LoadedWorkspace {
   Workspace workspace;
@@ -143,7 +154,13 @@ struct NewSidecar {
   std::string media_type;      // with a media URL: its MIME type
   int64_t duration_ms = 0;     // with a media URL: the duration (0: not written)
   std::string guid;
-  Timestamp date;
+  /// Always set by add. Import leaves it unset for an item that had no readable
+  /// pubDate: then `date` is not written, and `after` or `before` keep its place.
+  std::optional<Timestamp> date;
+  std::string original_date;   // with no date: the item's pubDate as written, kept as a comment
+  std::string after;           // with no date: the guid of the episode before it in the feed
+  std::string before;          // with no date and nothing before it: the guid of the one after it
+  bool imported = false;       // write imported = true (see EpisodeSource::imported)
   std::optional<int> season;
   std::optional<int> episode;
   std::string episode_type;
@@ -166,8 +183,11 @@ std::string format_sidecar(const NewSidecar& sidecar);
 
 /// The text of a feed file for `show` (as import makes it): every channel field
 /// the show has, with `episodes` when not the default. Descriptions are written
-/// as given (HTML is valid in the Markdown description).
-std::string format_feed(const Show& show, const std::string& description);
+/// as given (HTML is valid in the Markdown description). `categories_as_given`
+/// (import: the feed's own categories, "Parent/Sub", when they had to be mapped
+/// onto Apple's list) goes into a comment above `categories`; none when empty.
+std::string format_feed(const Show& show, const std::string& description,
+                        const std::vector<std::string>& categories_as_given = {});
 
 /// True when `path` (workspace-relative, '/'-separated) matches one of the glob
 /// `patterns`: '*' and '?' stop at '/', '**' crosses it ("media/**.md").
