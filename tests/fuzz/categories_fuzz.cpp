@@ -12,7 +12,6 @@
 #include "podsmith/feed/categories.h"
 
 using namespace podsmith;
-using podsmith::fuzz::require;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes = fuzz::bytes_of(data, size);
@@ -21,9 +20,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view sub = slash == std::string_view::npos ? std::string_view() : bytes.substr(slash + 1);
   const bool valid = is_apple_category(name, sub);
   const std::string why = explain_category(name, sub);
-  require(valid == why.empty());
-  require(why.find('\n') == std::string::npos);
-  for (const std::string& sub_name : apple_subcategories(name)) require(is_apple_category(name, sub_name));
+  FUZZ_REQUIRE(valid == why.empty());
+  FUZZ_REQUIRE(why.find('\n') == std::string::npos);
+  for (const std::string& sub_name : apple_subcategories(name)) FUZZ_REQUIRE(is_apple_category(name, sub_name));
   is_language_code(bytes);
   return 0;
 }

@@ -13,14 +13,13 @@
 #include "podsmith/workspace/chapters.h"
 
 using namespace podsmith;
-using podsmith::fuzz::require;
 
 namespace {
 
 void check_chapters(const std::vector<Chapter>& chapters) {
   for (const Chapter& c : chapters) {
-    require(is_clean_text(c.title) && is_clean_text(c.url) && is_clean_text(c.image_url));
-    require(c.start_ms >= 0);
+    FUZZ_REQUIRE(is_clean_text(c.title) && is_clean_text(c.url) && is_clean_text(c.image_url));
+    FUZZ_REQUIRE(c.start_ms >= 0);
   }
 }
 
@@ -29,13 +28,13 @@ void check_chapters(const std::vector<Chapter>& chapters) {
 void check_round_trip(const std::vector<Chapter>& chapters) {
   const std::string json = write_chapters_json(chapters);
   const Result<std::vector<Chapter>> again = parse_chapters_json(json, "again.json");
-  require(again.has_value());
-  require(again->size() == chapters.size());
+  FUZZ_REQUIRE(again.has_value());
+  FUZZ_REQUIRE(again->size() == chapters.size());
   for (size_t i = 0; i < chapters.size(); ++i) {
-    require((*again)[i].start_ms == chapters[i].start_ms);
-    require((*again)[i].title == chapters[i].title);
-    require((*again)[i].url == chapters[i].url);
-    require((*again)[i].image_url == chapters[i].image_url);
+    FUZZ_REQUIRE((*again)[i].start_ms == chapters[i].start_ms);
+    FUZZ_REQUIRE((*again)[i].title == chapters[i].title);
+    FUZZ_REQUIRE((*again)[i].url == chapters[i].url);
+    FUZZ_REQUIRE((*again)[i].image_url == chapters[i].image_url);
   }
 }
 
@@ -47,24 +46,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Result<std::vector<Chapter>> txt = parse_chapters_txt(bytes, "ep.chapters.txt");
   if (!txt) {
     fuzz::check_error(txt.error());
-    require(txt.error().file == "ep.chapters.txt" && txt.error().line >= 1 && txt.error().column >= 1);
+    FUZZ_REQUIRE(txt.error().file == "ep.chapters.txt" && txt.error().line >= 1 && txt.error().column >= 1);
   } else {
     check_chapters(*txt);
     for (size_t i = 1; i < txt->size(); ++i) {
-      require((*txt)[i].start_ms > (*txt)[i - 1].start_ms);
-      require((*txt)[i - 1].end_ms == (*txt)[i].start_ms);
+      FUZZ_REQUIRE((*txt)[i].start_ms > (*txt)[i - 1].start_ms);
+      FUZZ_REQUIRE((*txt)[i - 1].end_ms == (*txt)[i].start_ms);
     }
-    for (const Chapter& c : *txt) require(!c.title.empty());
+    for (const Chapter& c : *txt) FUZZ_REQUIRE(!c.title.empty());
     check_round_trip(*txt);
   }
 
   const Result<std::vector<Chapter>> json = parse_chapters_json(bytes, "ep.json");
   if (!json) {
     fuzz::check_error(json.error());
-    require(json.error().file == "ep.json");
+    FUZZ_REQUIRE(json.error().file == "ep.json");
   } else {
     check_chapters(*json);
-    for (size_t i = 1; i < json->size(); ++i) require((*json)[i].start_ms >= (*json)[i - 1].start_ms);
+    for (size_t i = 1; i < json->size(); ++i) FUZZ_REQUIRE((*json)[i].start_ms >= (*json)[i - 1].start_ms);
     check_round_trip(*json);
   }
   return 0;

@@ -13,20 +13,19 @@
 #include "podsmith/base/dates.h"
 
 using namespace podsmith;
-using podsmith::fuzz::require;
 
 namespace {
 
 void check(const Timestamp& t) {
   const CivilTime c = to_civil(t);
-  require(c.month >= 1 && c.month <= 12 && c.day >= 1 && c.day <= 31);
-  require(c.hour >= 0 && c.hour < 24 && c.minute >= 0 && c.minute < 60 && c.second >= 0 && c.second < 61);
-  require(c.weekday >= 0 && c.weekday <= 6);
-  require(days_from_civil(c.year, c.month, c.day) * 86400 + c.hour * 3600 + c.minute * 60 + c.second ==
+  FUZZ_REQUIRE(c.month >= 1 && c.month <= 12 && c.day >= 1 && c.day <= 31);
+  FUZZ_REQUIRE(c.hour >= 0 && c.hour < 24 && c.minute >= 0 && c.minute < 60 && c.second >= 0 && c.second < 61);
+  FUZZ_REQUIRE(c.weekday >= 0 && c.weekday <= 6);
+  FUZZ_REQUIRE(days_from_civil(c.year, c.month, c.day) * 86400 + c.hour * 3600 + c.minute * 60 + c.second ==
           t.unix_seconds + t.offset_minutes * 60);
   for (const auto& again : {parse_rfc3339(format_rfc3339(t)), parse_rfc822(format_rfc2822(t))}) {
-    require(again.has_value());
-    require(again->unix_seconds == t.unix_seconds && again->offset_minutes == t.offset_minutes);
+    FUZZ_REQUIRE(again.has_value());
+    FUZZ_REQUIRE(again->unix_seconds == t.unix_seconds && again->offset_minutes == t.offset_minutes);
   }
 }
 

@@ -13,7 +13,6 @@
 #include "podsmith/workspace/workspace.h"
 
 using namespace podsmith;
-using podsmith::fuzz::require;
 
 namespace {
 
@@ -21,17 +20,15 @@ namespace {
 // component, no backslash.
 void require_inside(const std::string& path) {
   if (path.empty()) return;
-  require(path[0] != '/' && path.find('\\') == std::string::npos);
-  require(path != ".." && path.rfind("../", 0) != 0 && path.find("/../") == std::string::npos &&
+  FUZZ_REQUIRE(path[0] != '/' && path.find('\\') == std::string::npos);
+  FUZZ_REQUIRE(path != ".." && path.rfind("../", 0) != 0 && path.find("/../") == std::string::npos &&
           !(path.size() >= 3 && path.compare(path.size() - 3, 3, "/..") == 0));
   fuzz::require_utf8(path);
 }
 
-void require_clean(const std::string& s) { require(is_clean_text(s)); }
-
 void check_error(const Error& e, const std::string& file) {
   fuzz::check_error(e);
-  require(e.file == file);
+  FUZZ_REQUIRE(e.file == file);
 }
 
 }  // namespace
@@ -51,12 +48,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (const Transcript& t : sidecar->transcripts) require_inside(t.source);
     for (const std::string* s : {&ep.title, &ep.guid, &ep.subtitle, &ep.author, &ep.link, &ep.keywords, &ep.image,
                                  &ep.chapters_url, &ep.enclosure.url, &ep.enclosure.type})
-      require_clean(*s);
-    for (const Person& p : ep.persons) require(!p.name.empty()), require_clean(p.name);
-    require(!ep.guid.empty());
-    require(!ep.season || *ep.season > 0);
-    require(!ep.episode || *ep.episode > 0);
-    require(ep.enclosure.length_bytes >= 0);
+      fuzz::require_clean(*s);
+    for (const Person& p : ep.persons) FUZZ_REQUIRE(!p.name.empty()), fuzz::require_clean(p.name);
+    FUZZ_REQUIRE(!ep.guid.empty());
+    FUZZ_REQUIRE(!ep.season || *ep.season > 0);
+    FUZZ_REQUIRE(!ep.episode || *ep.episode > 0);
+    FUZZ_REQUIRE(ep.enclosure.length_bytes >= 0);
   }
 
   const std::string feed_file = "feeds/show.toml";
@@ -65,14 +62,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     check_error(feed.error(), feed_file);
   } else {
     const Show& s = feed->show;
-    require(!s.title.empty());
-    require(!s.base_url.empty() && s.base_url.back() == '/');
+    FUZZ_REQUIRE(!s.title.empty());
+    FUZZ_REQUIRE(!s.base_url.empty() && s.base_url.back() == '/');
     require_inside(feed->image_file);
     for (const std::string* f : {&s.title, &s.subtitle, &s.description_text, &s.link, &s.language, &s.author,
                                  &s.owner_email, &s.feed_url, &s.podcast_guid, &s.keywords})
-      require_clean(*f);
-    for (const Category& c : s.categories) require_clean(c.name), require_clean(c.subcategory);
-    require(!feed->episode_patterns.empty());
+      fuzz::require_clean(*f);
+    for (const Category& c : s.categories) fuzz::require_clean(c.name), fuzz::require_clean(c.subcategory);
+    FUZZ_REQUIRE(!feed->episode_patterns.empty());
     // The globs run over every listed file; they must not crash or run away.
     const std::string paths[] = {"media/2006/ep1.md", "media/a/b/c/d/e/f/g/h/i/j/k/l/m/n/o/p/q/r/s/t/u/v/w.md",
                                  std::string(200, 'a')};

@@ -15,12 +15,10 @@
 
 namespace podsmith::fuzz {
 
-inline void require_clean(const std::string& s) { require(is_clean_text(s)); }
-
 inline void check_artwork(const Artwork& a) {
   require_clean(a.mime_type);
   require_clean(a.kind);
-  require(a.width >= 0 && a.height >= 0 && a.size_bytes >= 0);
+  FUZZ_REQUIRE(a.width >= 0 && a.height >= 0 && a.size_bytes >= 0);
 }
 
 inline void check_media_info(const MediaInfo& m, int64_t size_bytes) {
@@ -38,12 +36,12 @@ inline void check_media_info(const MediaInfo& m, int64_t size_bytes) {
     require_clean(c.image_url);
     if (c.image) check_artwork(*c.image);
     // settle_chapters(): every chapter ends at or after its start.
-    require(c.end_ms >= c.start_ms);
+    FUZZ_REQUIRE(c.end_ms >= c.start_ms);
   }
   for (const std::string& w : m.warnings) require_clean(w);
-  require(m.duration_ms > 0);  // probe() fails a file without audio
-  require(m.size_bytes == size_bytes);
-  require(m.bitrate_kbps >= 0 && m.sample_rate_hz >= 0 && m.channels >= 0);
+  FUZZ_REQUIRE(m.duration_ms > 0);  // probe() fails a file without audio
+  FUZZ_REQUIRE(m.size_bytes == size_bytes);
+  FUZZ_REQUIRE(m.bitrate_kbps >= 0 && m.sample_rate_hz >= 0 && m.channels >= 0);
 }
 
 /// Probes `path` (holding `size_bytes`) both ways, renders each result as
@@ -60,13 +58,13 @@ inline void probe_both_ways(const std::string& path, int64_t size_bytes) {
     }
     const std::string json = probe_json(info, path);
     const nlohmann::json parsed = nlohmann::json::parse(json, nullptr, /*allow_exceptions=*/false);
-    require(parsed.is_object());
-    require(!probe_text(info, path).empty());
+    FUZZ_REQUIRE(parsed.is_object());
+    FUZZ_REQUIRE(!probe_text(info, path).empty());
     const auto cover = read_cover_art(path, options);
     if (!cover) {
       check_error(cover.error());
     } else if (*cover) {
-      require(!(*cover)->mime_type.empty());
+      FUZZ_REQUIRE(!(*cover)->mime_type.empty());
     }
   }
 }

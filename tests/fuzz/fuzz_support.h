@@ -1,7 +1,8 @@
 /// What the libFuzzer targets in tests/fuzz/ share: a file that holds the input's
 /// bytes, for the parsers that read only through a path or a ByteSource, and the
-/// checks every target makes on what a parser returns. Each check that fails ends
-/// the run with __builtin_trap(), which libFuzzer reports as a crash with the input.
+/// checks every target makes on what a parser returns. Each check that fails says
+/// which (file:line: the condition) and ends the run with __builtin_trap(), which
+/// libFuzzer reports as a crash and saves the input.
 /// For the fuzz targets only (scripts/fuzz builds them); not part of the library.
 #pragma once
 
@@ -10,6 +11,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <string_view>
 
@@ -23,18 +25,49 @@ inline std::string_view bytes_of(const uint8_t* data, size_t size) {
   return {reinterpret_cast<const char*>(data), size};
 }
 
-/// Stops the run (a crash libFuzzer saves) when `ok` is false.
-inline void require(bool ok) {
-  if (!ok) __builtin_trap();
+/// Says which check failed and stops the run (a crash libFuzzer saves).
+[[noreturn]] inline void fail(const char* check, const char* file, int line) {
+  std::fprintf(stderr, "%s:%d: fuzz check failed: %s\n", file, line, check);
+  __builtin_trap();
 }
 
-inline void require_utf8(std::string_view s) { require(is_valid_utf8(s)); }
+}  // namespace podsmith::fuzz
+
+/// Stops the run when `condition` is false, naming it.
+#define FUZZ_REQUIRE(condition) ((condition) ? void() : ::podsmith::fuzz::fail(#condition, __FILE__, __LINE__))
+
+namespace podsmith::fuzz {
+
+/// Prints `s` with every byte outside printable ASCII as \xNN, for a failed check.
+inline void show(const char* what, std::string_view s) {
+  std::fprintf(stderr, "%s: \"", what);
+  for (const char c : s) {
+    const auto b = static_cast<unsigned char>(c);
+    if (b >= 0x20 && b < 0x7F && b != '\\' && b != '"') {
+      std::fputc(b, stderr);
+    } else {
+      std::fprintf(stderr, "\\x%02X", b);
+    }
+  }
+  std::fprintf(stderr, "\"\n");
+}
+
+inline void require_utf8(std::string_view s) {
+  if (!is_valid_utf8(s)) show("not UTF-8", s);
+  FUZZ_REQUIRE(is_valid_utf8(s));
+}
+
+/// Valid UTF-8 without the control characters clean_text() removes.
+inline void require_clean(std::string_view s) {
+  if (!is_clean_text(s)) show("not clean text", s);
+  FUZZ_REQUIRE(is_clean_text(s));
+}
 
 /// An Error must say what went wrong, in valid UTF-8.
 inline void check_error(const Error& e) {
-  require(!e.message.empty());
+  FUZZ_REQUIRE(!e.message.empty());
   require_utf8(e.message);
-  require(e.line >= 0 && e.column >= 0);
+  FUZZ_REQUIRE(e.line >= 0 && e.column >= 0);
 }
 
 /// An anonymous in-memory file (memfd) that each input is written into, reached
@@ -49,18 +82,18 @@ class InputFile {
   const std::string& path() const { return path_; }
   /// Replaces the file's bytes with `bytes`.
   void write(std::string_view bytes) {
-    require(::ftruncate(fd_, 0) == 0);
+    FUZZ_REQUIRE(::ftruncate(fd_, 0) == 0);
     size_t done = 0;
     while (done < bytes.size()) {
       const ssize_t n = ::pwrite(fd_, bytes.data() + done, bytes.size() - done, static_cast<off_t>(done));
-      require(n > 0);
+      FUZZ_REQUIRE(n > 0);
       done += static_cast<size_t>(n);
     }
   }
 
  private:
   InputFile() : fd_(::memfd_create("podsmith-fuzz", MFD_CLOEXEC)) {
-    require(fd_ >= 0);
+    FUZZ_REQUIRE(fd_ >= 0);
     path_ = "/proc/self/fd/" + std::to_string(fd_);
   }
   int fd_;

@@ -14,7 +14,6 @@
 #include "media/media_sniff.h"
 
 using namespace podsmith;
-using podsmith::fuzz::require;
 
 namespace {
 
@@ -33,7 +32,7 @@ const std::string& audio_after_tag() {
 
 void check_tag(std::string_view bytes, const PlainId3v2& tag) {
   for (const auto& [key, value] : tag.values) {
-    require(!key.empty());
+    FUZZ_REQUIRE(!key.empty());
     fuzz::require_utf8(value);
   }
   if (tag.tdes) fuzz::require_utf8(*tag.tdes);
@@ -41,9 +40,9 @@ void check_tag(std::string_view bytes, const PlainId3v2& tag) {
   for (const Id3Picture& p : tag.pictures) {
     fuzz::require_utf8(p.mime_type);
     // The picture is a view into the tag given.
-    require(p.data.data() >= bytes.data() && p.data.data() + p.data.size() <= bytes.data() + bytes.size());
+    FUZZ_REQUIRE(p.data.data() >= bytes.data() && p.data.data() + p.data.size() <= bytes.data() + bytes.size());
   }
-  require(tag.frames >= tag.pictures.size());
+  FUZZ_REQUIRE(tag.frames >= tag.pictures.size());
 }
 
 }  // namespace
@@ -51,7 +50,7 @@ void check_tag(std::string_view bytes, const PlainId3v2& tag) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes = fuzz::bytes_of(data, size);
   const int64_t tag_size = id3v2_tag_size(bytes);
-  require(tag_size == 0 || tag_size >= 10);
+  FUZZ_REQUIRE(tag_size == 0 || tag_size >= 10);
   for (const bool wfed_as_text : {false, true}) {
     if (const auto tag = read_plain_id3v2(bytes, wfed_as_text)) check_tag(bytes, *tag);
   }

@@ -10,11 +10,10 @@
 #include "media/image_info.h"
 
 using namespace podsmith;
-using podsmith::fuzz::require;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const ImageInfo info = read_image_info(fuzz::bytes_of(data, size));
-  require(info.width >= 0 && info.height >= 0 && info.components >= 0 && info.components <= 4);
-  require(!info.mime_type.empty() || (info.width == 0 && info.height == 0));
+  FUZZ_REQUIRE(info.width >= 0 && info.height >= 0 && info.components >= 0 && info.components <= 4);
+  FUZZ_REQUIRE(!info.mime_type.empty() || (info.width == 0 && info.height == 0));
   return 0;
 }

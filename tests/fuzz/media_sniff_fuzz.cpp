@@ -10,16 +10,15 @@
 #include "media/media_sniff.h"
 
 using namespace podsmith;
-using podsmith::fuzz::require;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes = fuzz::bytes_of(data, size);
   const int64_t tag = id3v2_tag_size(bytes);
-  require(tag == 0 || (tag >= 10 && tag <= 10 + (int64_t{1} << 28) + 10));
+  FUZZ_REQUIRE(tag == 0 || (tag >= 10 && tag <= 10 + (int64_t{1} << 28) + 10));
   const Sniffed sniffed = sniff_media(bytes);
-  require(!kind_name(sniffed.kind).empty());
-  require(sniffed.kind == MediaKind::kUnknown || !usual_extensions(sniffed.kind).empty());
-  if (sniffed.kind == MediaKind::kMp4) require(sniffed.detail.size() == 4);
+  FUZZ_REQUIRE(!kind_name(sniffed.kind).empty());
+  FUZZ_REQUIRE(sniffed.kind == MediaKind::kUnknown || !usual_extensions(sniffed.kind).empty());
+  if (sniffed.kind == MediaKind::kMp4) FUZZ_REQUIRE(sniffed.detail.size() == 4);
 
   // The bytes after a tag, as probe() sniffs them.
   if (tag > 0 && static_cast<uint64_t>(tag) < size) sniff_media(bytes.substr(static_cast<size_t>(tag)));

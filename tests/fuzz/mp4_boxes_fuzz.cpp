@@ -12,7 +12,6 @@
 #include "media/mp4_boxes.h"
 
 using namespace podsmith;
-using podsmith::fuzz::require;
 
 namespace {
 
@@ -28,22 +27,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::InputFile& file = fuzz::InputFile::get();
   file.write(bytes);
   auto opened = ByteSource::open(file.path(), static_cast<int64_t>(size));
-  require(opened.has_value());
+  FUZZ_REQUIRE(opened.has_value());
   const Result<Mp4Structure> mp4 = read_mp4_structure(**opened);
   if (!mp4) {
     fuzz::check_error(mp4.error());
   } else {
     const std::string_view moov = mp4->moov;
-    require(moov.size() <= size);
-    for (const Mp4Track& track : mp4->tracks) require(track_duration_ms(*mp4, track) >= 0);
+    FUZZ_REQUIRE(moov.size() <= size);
+    for (const Mp4Track& track : mp4->tracks) FUZZ_REQUIRE(track_duration_ms(*mp4, track) >= 0);
     for (const Mp4Atom& item : mp4->ilst) {
-      require(item.body_offset <= moov.size() && item.body_size <= moov.size() - item.body_offset);
+      FUZZ_REQUIRE(item.body_offset <= moov.size() && item.body_size <= moov.size() - item.body_offset);
       const std::string_view body = moov.substr(item.body_offset, item.body_size);
       if (const auto items = mp4_item_data(body))
-        for (const Mp4Data& d : *items) require(inside(d.payload, body));
-      if (const auto name = mp4_freeform_name(body)) require(inside(name->first, body) && inside(name->second, body));
+        for (const Mp4Data& d : *items) FUZZ_REQUIRE(inside(d.payload, body));
+      if (const auto name = mp4_freeform_name(body)) FUZZ_REQUIRE(inside(name->first, body) && inside(name->second, body));
     }
-    for (const Mp4NeroChapter& c : mp4->chapters) require(c.start_ms >= 0 && c.title.size() <= 255);
+    for (const Mp4NeroChapter& c : mp4->chapters) FUZZ_REQUIRE(c.start_ms >= 0 && c.title.size() <= 255);
   }
   fuzz::probe_both_ways(file.path(), static_cast<int64_t>(size));
   return 0;

@@ -18,15 +18,14 @@
 #include "media/mpeg_duration.h"
 
 using namespace podsmith;
-using podsmith::fuzz::require;
 
 namespace {
 
 void check_header(const MpegFrameHeader& h) {
-  require(h.layer >= 1 && h.layer <= 3);
-  require(h.sample_rate_hz >= 8000 && h.sample_rate_hz <= 48000);
-  require(h.samples_per_frame == 384 || h.samples_per_frame == 576 || h.samples_per_frame == 1152);
-  require(h.length_bytes > 4 && h.length_bytes < 8192);
+  FUZZ_REQUIRE(h.layer >= 1 && h.layer <= 3);
+  FUZZ_REQUIRE(h.sample_rate_hz >= 8000 && h.sample_rate_hz <= 48000);
+  FUZZ_REQUIRE(h.samples_per_frame == 384 || h.samples_per_frame == 576 || h.samples_per_frame == 1152);
+  FUZZ_REQUIRE(h.length_bytes > 4 && h.length_bytes < 8192);
 }
 
 bool same(const std::optional<MpegDuration>& a, const std::optional<MpegDuration>& b) {
@@ -37,9 +36,9 @@ bool same(const std::optional<MpegDuration>& a, const std::optional<MpegDuration
 
 void check_duration(const std::optional<MpegDuration>& d) {
   if (!d) return;
-  require(d->samples > 0 && d->frames > 0);
-  require(d->sample_rate_hz >= 8000 && d->sample_rate_hz <= 48000);
-  require(d->channels == 1 || d->channels == 2);
+  FUZZ_REQUIRE(d->samples > 0 && d->frames > 0);
+  FUZZ_REQUIRE(d->sample_rate_hz >= 8000 && d->sample_rate_hz <= 48000);
+  FUZZ_REQUIRE(d->channels == 1 || d->channels == 2);
 }
 
 }  // namespace
@@ -53,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   fuzz::InputFile& file = fuzz::InputFile::get();
   file.write(bytes);
   auto opened = ByteSource::open(file.path(), static_cast<int64_t>(size));
-  require(opened.has_value());
+  FUZZ_REQUIRE(opened.has_value());
   ByteSource& source = **opened;
   const auto file_size = static_cast<int64_t>(size);
 
@@ -62,19 +61,19 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::optional<MpegFirstFrame> first = read_plain_first_frame(source, offset);
   std::optional<MpegDuration> plain;
   if (first) {
-    require(first->offset == offset);
+    FUZZ_REQUIRE(first->offset == offset);
     check_header(first->header);
     check_header(first->next);
-    require(first->header.layer == 3);
-    require(!first->has_xing || (first->xing_frames > 0 && first->xing_bytes > 0));
-    require(first->encoder_delay >= 0 && first->encoder_delay < 4096);
-    require(first->encoder_padding >= 0 && first->encoder_padding < 4096);
+    FUZZ_REQUIRE(first->header.layer == 3);
+    FUZZ_REQUIRE(!first->has_xing || (first->xing_frames > 0 && first->xing_bytes > 0));
+    FUZZ_REQUIRE(first->encoder_delay >= 0 && first->encoder_delay < 4096);
+    FUZZ_REQUIRE(first->encoder_padding >= 0 && first->encoder_padding < 4096);
     // audio_end as probe() picks it (before an ID3v1 tag), and others around it.
     for (const int64_t audio_end : {file_size, file_size - 128, file_size - 1, offset + 4}) {
       for (const bool trust : {false, true}) {
         const auto from_source = plain_mpeg_duration(source, *first, audio_end, trust);
         const auto from_memory = plain_mpeg_duration(bytes, *first, audio_end, trust);
-        require(same(from_source, from_memory));
+        FUZZ_REQUIRE(same(from_source, from_memory));
         check_duration(from_source);
         if (audio_end == file_size && trust == first->has_xing) plain = from_source;
       }
@@ -88,14 +87,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!measured) {
     fuzz::check_error(measured.error());
   } else {
-    require(measured->samples >= 0 && measured->frames >= 0);
+    FUZZ_REQUIRE(measured->samples >= 0 && measured->frames >= 0);
   }
   // A file with no tags at either end, as probe() would read it without TagLib.
   const bool untagged = offset == 0 && bytes.find("TAG") == std::string_view::npos &&
                         bytes.find("APETAGEX") == std::string_view::npos && bytes.find("ID3") == std::string_view::npos;
   if (plain && untagged) {
-    require(measured.has_value());
-    require(measured->samples == plain->samples && measured->sample_rate_hz == plain->sample_rate_hz &&
+    FUZZ_REQUIRE(measured.has_value());
+    FUZZ_REQUIRE(measured->samples == plain->samples && measured->sample_rate_hz == plain->sample_rate_hz &&
             measured->channels == plain->channels);
   }
   return 0;

@@ -15,16 +15,15 @@
 #include "podsmith/feed/notes.h"
 
 using namespace podsmith;
-using podsmith::fuzz::require;
 
 namespace {
 
 void require_xml(const std::string& html) {
   fuzz::require_utf8(html);
-  require(html.find("]]>") == std::string::npos);
+  FUZZ_REQUIRE(html.find("]]>") == std::string::npos);
   const std::string doc = "<notes>" + html + "</notes>";
   pugi::xml_document xml;
-  require(static_cast<bool>(xml.load_buffer(doc.data(), doc.size(), pugi::parse_default, pugi::encoding_utf8)));
+  FUZZ_REQUIRE(static_cast<bool>(xml.load_buffer(doc.data(), doc.size(), pugi::parse_default, pugi::encoding_utf8)));
 }
 
 }  // namespace
@@ -35,18 +34,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const size_t limit = size == 0 ? 0 : static_cast<uint8_t>(bytes[0]) * 4;
 
   const Result<RenderedNotes> notes = render_notes(bytes);
-  require(notes.has_value());
+  FUZZ_REQUIRE(notes.has_value());
   require_xml(notes->html);
-  require(notes->summary_html == cut_html(notes->html, kAppleDescriptionMaxBytes));
-  require(notes->summary_html.size() <= kAppleDescriptionMaxBytes);
-  require(notes->text == html_to_text(notes->html));
+  FUZZ_REQUIRE(notes->summary_html == cut_html(notes->html, kAppleDescriptionMaxBytes));
+  FUZZ_REQUIRE(notes->summary_html.size() <= kAppleDescriptionMaxBytes);
+  FUZZ_REQUIRE(notes->text == html_to_text(notes->html));
   fuzz::require_utf8(notes->text);
 
   const std::string clean = sanitize_html(bytes);
   require_xml(clean);
-  if (size < 400) require(sanitize_html(clean) == clean);
+  if (size < 400) FUZZ_REQUIRE(sanitize_html(clean) == clean);
   const std::string cut = cut_html(clean, limit);
-  require(cut.size() <= limit);
+  FUZZ_REQUIRE(cut.size() <= limit);
   require_xml(cut);
   fuzz::require_utf8(html_to_text(bytes));
   return 0;

@@ -14,7 +14,6 @@
 #include "podsmith/workspace/transcripts.h"
 
 using namespace podsmith;
-using podsmith::fuzz::require;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view bytes = fuzz::bytes_of(data, size);
@@ -25,12 +24,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const std::optional<Error> problem = check_transcript(bytes, type, file);
     if (!problem) continue;
     fuzz::check_error(*problem);
-    require(problem->file == file);
+    FUZZ_REQUIRE(problem->file == file);
     // Lines and columns count from 1 inside the content.
-    require(problem->line <= static_cast<int>(size) + 1 && problem->column <= static_cast<int>(size) + 1);
+    FUZZ_REQUIRE(problem->line <= static_cast<int>(size) + 1 && problem->column <= static_cast<int>(size) + 1);
   }
   const std::string type = transcript_type_for(bytes.substr(0, bytes.find('\n')));
-  require(type.empty() || type == "text/vtt" || type == "application/x-subrip" || type == "application/json" ||
+  FUZZ_REQUIRE(type.empty() || type == "text/vtt" || type == "application/x-subrip" || type == "application/json" ||
           type == "text/html" || type == "text/plain");
   return 0;
 }
