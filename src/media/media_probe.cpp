@@ -313,7 +313,10 @@ void read_common_tags(const TagLib::PropertyMap& map, Reader& r) {
   read_tag_fields([&](const char* key) { return first_value(map, key); }, r);
 }
 
-std::string id3_picture_kind(TagLib::ID3v2::AttachedPictureFrame::Type type) {
+// The picture type byte as a number: a file may hold any of 256 values, and
+// TagLib's enum has room only for 0-31, so a value such as 85 held in the enum
+// type is undefined behaviour before the switch can say "other".
+std::string id3_picture_kind(int type) {
   using T = TagLib::ID3v2::AttachedPictureFrame;
   switch (type) {
     case T::FrontCover: return "front_cover";
@@ -330,7 +333,7 @@ std::optional<Artwork> first_picture(const TagLib::ID3v2::FrameList& frames, Rea
                                      std::string_view what) {
   for (TagLib::ID3v2::Frame* frame : frames) {
     if (auto* apic = dynamic_cast<TagLib::ID3v2::AttachedPictureFrame*>(frame))
-      return r.picture(apic->picture(), apic->mimeType(), id3_picture_kind(apic->type()), what);
+      return r.picture(apic->picture(), apic->mimeType(), id3_picture_kind(static_cast<int>(apic->type())), what);
   }
   return std::nullopt;
 }
@@ -411,7 +414,7 @@ void read_id3v2(const TagLib::ID3v2::Tag& tag, Reader& r) {
     auto* apic = dynamic_cast<TagLib::ID3v2::AttachedPictureFrame*>(frame);
     if (apic)
       r.info().artwork.push_back(r.picture(apic->picture(), apic->mimeType(),
-                                           id3_picture_kind(apic->type()), "artwork"));
+                                           id3_picture_kind(static_cast<int>(apic->type())), "artwork"));
   }
   read_id3_chapters(tag, r);
 }
@@ -422,7 +425,8 @@ void read_plain_id3v2_frames(const PlainId3v2& tag, Reader& r) {
   if (t.description.empty()) t.description = r.text(tag.tdes.value_or(std::string()), "description tag");
   if (t.podcast_url.empty() && tag.wfed) t.podcast_url = r.text(*tag.wfed, "podcast URL tag");
   for (const Id3Picture& p : tag.pictures) {
-    const auto type = static_cast<TagLib::ID3v2::AttachedPictureFrame::Type>(static_cast<signed char>(p.type));
+    // As TagLib reads the byte: a char, signed.
+    const int type = static_cast<signed char>(p.type);
     r.info().artwork.push_back(r.picture(p.data, p.mime_type, id3_picture_kind(type), "artwork"));
   }
 }
@@ -639,6 +643,15 @@ bool read_plain_mp3(Opened& in, Reader& r, std::optional<Error>* failed) {
   return true;
 }
 
+// A codec named by the file's own bytes (an MP4 sample entry, an AIFF-C
+// compression type): kept when it is printable ASCII, as every registered one is;
+// otherwise "unknown", so that MediaInfo holds only clean text (media_info.h) and
+// `probe --json` and the probe cache stay valid JSON.
+std::string codec_from_bytes(std::string_view raw) {
+  const bool printable = std::all_of(raw.begin(), raw.end(), [](char c) { return c >= 0x20 && c < 0x7F; });
+  return printable ? std::string(raw) : "unknown";
+}
+
 std::string mp4_codec(const std::string& entry) {
   if (entry == "mp4a") return "aac";
   if (entry == "alac") return "alac";
@@ -652,7 +665,7 @@ std::string mp4_codec(const std::string& entry) {
   if (entry == "av01") return "av1";
   if (entry == "mp4v") return "mpeg4";
   if (entry == "vp09") return "vp9";
-  return entry;
+  return codec_from_bytes(entry);
 }
 
 // The iTunes items read_mp4() reads through TagLib, read from `mp4`'s ilst
@@ -929,7 +942,9 @@ std::optional<Error> read_aiff(Opened& in, Reader& r) {
   read_common_tags(file.properties(), r);
   if (file.hasID3v2Tag()) read_id3v2(*file.tag(), r);
   info.container = "aiff";
-  info.codec = props->isAiffC() ? "aifc-" + to_utf8(TagLib::String(props->compressionType(), TagLib::String::Latin1)) : "pcm";
+  const TagLib::ByteVector compression = props->compressionType();
+  info.codec = props->isAiffC() ? "aifc-" + codec_from_bytes(std::string_view(compression.data(), compression.size()))
+                                : "pcm";
   info.mime_type = "audio/aiff";
   info.sample_rate_hz = props->sampleRate();
   info.channels = props->channels();
@@ -1363,6 +1378,12 @@ Result<MediaInfo> probe_at(const Location& where, const ProbeOptions& options) {
   }
   if (failed) return *failed;
   if (info.duration_ms <= 0) return corrupt(path, "the " + std::string(kind_name(sniffed.kind)) + " file holds no audio");
+  // TagLib reads some header fields as signed numbers (a WAVE file's channel count
+  // 0xFE01 is -511 channels) and passes them on; such a header is damaged.
+  if (info.channels < 0 || info.sample_rate_hz < 0 || info.bitrate_kbps < 0)
+    return corrupt(path, "the " + std::string(kind_name(sniffed.kind)) + " file's header is damaged: it declares " +
+                             std::to_string(info.channels) + " channels at " + std::to_string(info.sample_rate_hz) +
+                             " Hz, " + std::to_string(info.bitrate_kbps) + " kbit/s");
   settle_chapters(info, r);
 
   const std::string ext = lowercase_extension(path);

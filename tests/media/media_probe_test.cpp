@@ -11,8 +11,11 @@
 #include <iterator>
 #include <random>
 
+#include <nlohmann/json.hpp>
+
 #include "media/media_sniff.h"
 #include "podsmith/media/probe_cache.h"
+#include "podsmith/media/probe_report.h"
 #include "podsmith/base/text.h"
 #include "test_support.h"
 
@@ -592,5 +595,61 @@ TEST_CASE("probe reads track and disc numbers as sscanf's %d/%d does") {
     CHECK(info->tags.disc == c.number);
     CHECK(info->tags.disc_total == c.total);
     check_readers_agree(path);
+  }
+}
+
+TEST_CASE("probe keeps its promises on the inputs its fuzzer broke them with") {
+  // Minimised inputs from scripts/fuzz probe, kept in its corpus: each broke a
+  // promise of MediaInfo (clean text, sane numbers) or tripped UBSan once. Both
+  // ways of reading must give a clean result or an error; the ASan/UBSan run of
+  // the tests catches undefined behaviour on the way.
+  struct Case {
+    const char* file;
+    const char* codec;  // the codec read, or nullptr for an error
+  };
+  const Case cases[] = {
+      // An MP4 sample entry of bytes that are not text came through as the codec.
+      {"regress-mp4-codec-not-text", "unknown"},
+      // An APIC picture type of 85 held in TagLib's enum (0-31): undefined behaviour.
+      {"regress-id3-picture-type-85", nullptr},
+      // TagLib reads this WAVE header's channel count 0xFE01 as -511 channels.
+      {"regress-wav-negative-channels", nullptr},
+  };
+  for (const Case& c : cases) {
+    for (const bool plain : {true, false}) {
+      CAPTURE(c.file, plain);
+      const std::string path = source_path(std::string("tests/fuzz/corpus/probe/") + c.file);
+      podsmith::ProbeOptions options;
+      options.plain_readers = plain;
+      const auto info = probe(path, options);
+      CHECK_NOTHROW(nlohmann::json::parse(podsmith::probe_json(info, path)));
+      if (!c.codec) {
+        REQUIRE_FALSE(info);
+        CHECK(info.error().code == ErrorCode::kCorrupt);
+        continue;
+      }
+      REQUIRE(info);
+      CHECK(info->codec == c.codec);
+      for (const std::string* s : {&info->container, &info->codec, &info->video_codec, &info->mime_type})
+        CHECK(podsmith::is_clean_text(*s));
+      CHECK(info->channels >= 0);
+      CHECK(info->sample_rate_hz >= 0);
+    }
+  }
+}
+
+TEST_CASE("probe names an ID3 picture type past TagLib's list 'other'") {
+  podsmith::test::TempDir dir;
+  // APIC: Latin-1, "image/png", type 0x55, empty description, then the bytes.
+  const std::string apic = std::string("\0image/png\0", 11) + "\x55" + std::string("\0", 1) + "\x89PNG";
+  const std::string path = dir.write("type85.mp3", with_cbr_audio(id3_tag(4, {{"TIT2", "\3T"}, {"APIC", apic}})));
+  for (const bool plain : {true, false}) {
+    CAPTURE(plain);
+    podsmith::ProbeOptions options;
+    options.plain_readers = plain;
+    const auto info = probe(path, options);
+    REQUIRE(info);
+    REQUIRE(info->artwork.size() == 1);
+    CHECK(info->artwork[0].kind == "other");
   }
 }
