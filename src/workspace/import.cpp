@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -17,6 +18,7 @@
 #include "podsmith/feed/categories.h"
 #include "podsmith/workspace/scaffold.h"
 #include "podsmith/base/text.h"
+#include "podsmith/workspace/transcripts.h"
 #include "podsmith/workspace/workspace.h"
 
 namespace podsmith {
@@ -214,6 +216,53 @@ std::vector<Person> named_persons(const std::vector<Person>& persons, const std:
     const std::string link = !p.href.empty() ? "href " + p.href : !p.img.empty() ? "img " + p.img : "nothing else";
     report->warnings.push_back(problem(source, at,
                                        whose + " has a <podcast:person> without a name (" + link + "); skipped"));
+  }
+  return out;
+}
+
+// Channel values build would refuse that a feed may carry: a <language> that is not
+// a two-letter code ("en_US" is read as "en-us"; "English" is left out) and a
+// podcast:medium in another case ("Podcast"), each with a warning.
+void fit_channel_values(Show* show, const std::string& source, const FeedDocument& doc, ImportReport* report) {
+  if (!show->language.empty() && !is_language_code(show->language)) {
+    std::string code = std::string(trim(show->language));
+    std::replace(code.begin(), code.end(), '_', '-');
+    std::transform(code.begin(), code.end(), code.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    const std::string given = show->language;
+    show->language = is_language_code(code) ? code : "";
+    report->warnings.push_back(problem(
+        source, doc.channel->child("", "language"),
+        "the language '" + given + "' is not a code like en or en-us; " +
+            (show->language.empty() ? "left out: set language in the feed file"
+                                    : "the feed file says '" + show->language + "'")));
+  }
+  if (!show->medium.empty() && !is_podcast_medium(show->medium)) {
+    std::string medium = show->medium;
+    const bool list = medium.size() > 1 && medium.back() == 'L';
+    std::transform(medium.begin(), medium.end() - (list ? 1 : 0), medium.begin(),
+                   [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
+    const std::string given = show->medium;
+    show->medium = is_podcast_medium(medium) ? medium : "";
+    report->warnings.push_back(problem(
+        source, doc.channel->child(kPodcastNs, "medium"),
+        "the podcast:medium '" + given + "' is not one of the podcast namespace's; " +
+            (show->medium.empty() ? "left out" : "the feed file says '" + show->medium + "'")));
+  }
+}
+
+// The transcripts build can declare: each needs a type, given or told by its name.
+std::vector<Transcript> typed_transcripts(const std::vector<Transcript>& transcripts, const std::string& label,
+                                          const std::string& source, const FeedElement* at, ImportReport* report) {
+  std::vector<Transcript> out;
+  for (const Transcript& t : transcripts) {
+    if (t.type.empty() && transcript_type_for(t.url).empty()) {
+      report->warnings.push_back(problem(source, at,
+                                         label + " has a <podcast:transcript> " + t.url +
+                                             " without a type, and its name does not tell it; skipped"));
+      continue;
+    }
+    out.push_back(t);
   }
   return out;
 }
@@ -431,6 +480,7 @@ Result<ImportReport> import_feed(const std::string& root, const FeedDocument& do
   std::vector<std::string> categories_as_given;
   show.categories = current_list(show.categories, source, doc, &categories_as_given, &report);
   show.persons = named_persons(show.persons, "the channel", source, doc.channel, &report);
+  fit_channel_values(&show, source, doc, &report);
   show.base_url = options.base_url.empty() ? directory_of(show.feed_url) : options.base_url;
   if (show.base_url.empty()) show.base_url = "https://example.invalid/";
   if (options.base_url.empty())
@@ -455,6 +505,13 @@ Result<ImportReport> import_feed(const std::string& root, const FeedDocument& do
     const std::string label = "item " + std::to_string(i + 1) + (ep.title.empty() ? "" : " (" + ep.title + ")");
     if (ep.enclosure.url.empty()) {
       report.warnings.push_back(problem(source, item, label + " has no enclosure; skipped (directories ignore it too)"));
+      continue;
+    }
+    if (ep.enclosure.url.rfind("https://", 0) != 0 && ep.enclosure.url.rfind("http://", 0) != 0) {
+      // A relative URL with nothing to resolve it against, ftp://, ...: no app fetches it.
+      report.warnings.push_back(problem(source, item,
+                                        label + " has an enclosure that is no http(s) URL (" + ep.enclosure.url +
+                                            "); skipped (apps cannot fetch it either)"));
       continue;
     }
     if (item && item->children_named("", "enclosure").size() > 1)
@@ -505,7 +562,7 @@ Result<ImportReport> import_feed(const std::string& root, const FeedDocument& do
     s.link = ep.link;
     s.image = ep.image;
     s.chapters = ep.chapters_url;
-    s.transcripts = ep.transcripts;
+    s.transcripts = typed_transcripts(ep.transcripts, label, source, item, &report);
     s.persons = named_persons(ep.persons, label, source, item, &report);
     s.block = ep.block;
     s.keywords = ep.keywords;
@@ -542,6 +599,24 @@ Result<ImportReport> import_feed(const std::string& root, const FeedDocument& do
     }
   }
   for (size_t k = 0; k < sidecars.size(); ++k) files.emplace_back(stems[k] + ".md", format_sidecar(sidecars[k]));
+  // Whatever import writes, build must read: a file it would refuse fails the import
+  // now, naming the problem, rather than a build later.
+  for (const auto& [path, text] : files) {
+    auto refused = [&]() -> std::optional<Error> {
+      if (path.rfind("feeds/", 0) == 0) {
+        auto feed = parse_feed(text, path);
+        if (!feed) return feed.error();
+      } else if (auto sidecar = parse_sidecar(text, path); !sidecar) {
+        return sidecar.error();
+      }
+      return std::nullopt;
+    }();
+    if (refused)
+      return Error{ErrorCode::kInvalidInput,
+                   "import would write a file that build refuses (" + refused->to_string() +
+                       "), so it wrote nothing. This is a bug of podsmith import: please report it, with the feed",
+                   source, 0, 0};
+  }
 
   // Never overwrite: check everything before writing (or downloading) anything.
   const fs::path base(root);

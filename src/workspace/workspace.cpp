@@ -436,6 +436,8 @@ PublishSettings read_publish_into(TableReader& r) {
 
 }  // namespace
 
+bool is_podcast_medium(std::string_view medium) { return kMediums.count(std::string(medium)) > 0; }
+
 const std::vector<std::string>& media_extensions() {
   static const std::vector<std::string> kExtensions = {"mp3", "m4a", "m4b", "mp4", "m4v", "mov", "ogg",
                                                        "oga", "opus", "flac", "wav", "aiff", "aif"};
@@ -513,7 +515,7 @@ Result<FeedSource> parse_feed(std::string_view text, const std::string& file) {
   s.license = r.string("license");
   s.license_url = r.string("license_url");
   s.medium = r.string("medium");
-  if (!s.medium.empty() && !kMediums.count(s.medium))
+  if (!s.medium.empty() && !is_podcast_medium(s.medium))
     r.fail_at("medium", "medium '" + s.medium + "' is not a podcast:medium value (podcast, music, video, film, "
                         "audiobook, newsletter, blog, publisher, course)");
   s.update_frequency = r.string("update_frequency");

@@ -103,11 +103,11 @@ TEST_CASE("every fixture feed imports, builds, and keeps each item's guid, pubDa
     std::map<std::string, const podsmith::Episode*> rebuilt;
     for (const podsmith::Episode& e : again.show.episodes) rebuilt[e.guid] = &e;
 
-    // Every item a directory would list comes back: those with an enclosure, each
-    // guid once (the first item of a guid; a missing guid is the enclosure URL).
+    // Every item a directory would list comes back: those with an http(s) enclosure,
+    // each guid once (the first item of a guid; a missing guid is the enclosure URL).
     std::set<std::string> seen;
     for (const podsmith::Episode& original : doc->show.episodes) {
-      if (original.enclosure.url.empty()) continue;
+      if (original.enclosure.url.rfind("http", 0) != 0) continue;
       const std::string guid = original.guid.empty() ? original.enclosure.url : original.guid;
       if (!seen.insert(guid).second) continue;
       CAPTURE(guid);
@@ -356,6 +356,42 @@ TEST_CASE("items without a readable pubDate are imported without a date and buil
                                    "one of feed dateless-wonders; it is written last"));
     again = read(feed);
     CHECK(guids_in_order(again) == std::vector<std::string>{"dw-top", "dw-4", "dw-bonus", "dw-3", "dw-extra"});
+  }
+}
+
+TEST_CASE("import fits or leaves out other channel and item values build would refuse, with a warning", "[import]") {
+  TempDir dir;
+  const auto imported = import_fixture(dir, "odd-channel-values.xml");
+  CHECK(mentions(imported.warnings, "the language 'English' is not a code like en or en-us; left out"));
+  CHECK(mentions(imported.warnings, "the podcast:medium 'Podcast' is not one of the podcast namespace's; the feed "
+                                    "file says 'podcast'"));
+  CHECK(mentions(imported.warnings, "item 1 (One) has a <podcast:transcript> "
+                                    "https://odd-values.example.com/transcript?ep=1 without a type"));
+  CHECK(mentions(imported.warnings, "item 2 (Two) has an enclosure that is no http(s) URL "
+                                    "(ftp://odd-values.example.com/2.mp3); skipped"));
+  CHECK(imported.episodes == 1);
+  const std::string toml = read_file((dir.path() / "feeds/odd-values.toml").string());
+  CHECK(toml.find("language") == std::string::npos);
+  CHECK(toml.find("medium = \"podcast\"\n") != std::string::npos);
+  build_clean(dir);
+  const podsmith::FeedDocument again = read((dir.path() / "feeds/odd-values.xml").string());
+  REQUIRE(again.show.episodes.size() == 1);
+  REQUIRE(again.show.episodes[0].transcripts.size() == 1);
+  CHECK(again.show.episodes[0].transcripts[0].type == "text/vtt");
+
+  SECTION("and a language code written with an underscore is read as one") {
+    const std::string path = source_path("tests/fixtures/import/odd-channel-values.xml");
+    std::string bytes = read_file(path);
+    replace_all(bytes, "<language>English</language>", "<language>en_US</language>");
+    auto doc = podsmith::read_feed(bytes, path);
+    REQUIRE(doc);
+    TempDir other;
+    podsmith::ImportOptions options;
+    options.base_url = "https://new.example.org/";
+    auto report = podsmith::import_feed(other.path().string(), *doc, path, options);
+    REQUIRE(report);
+    CHECK(mentions(report->warnings, "the language 'en_US' is not a code like en or en-us; the feed file says 'en-us'"));
+    build_clean(other);
   }
 }
 

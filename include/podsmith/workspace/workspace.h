@@ -193,6 +193,11 @@ std::string format_feed(const Show& show, const std::string& description,
 /// `patterns`: '*' and '?' stop at '/', '**' crosses it ("media/**.md").
 bool matches_any_pattern(const std::vector<std::string>& patterns, const std::string& path);
 
+/// True for a podcast:medium value a feed file may give: the podcast namespace's
+/// mediums ("podcast", "music", "video", ...), their list forms ("podcastL", ...)
+/// and "mixed". Exact: "Podcast" is not one.
+bool is_podcast_medium(std::string_view medium);
+
 /// The extensions podsmith treats as episode media, lowercase without dots.
 const std::vector<std::string>& media_extensions();
 
