@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <tuple>
 
+#include "base/json_writer.h"
 #include "lint/lint_rules.h"
 #include "podsmith/base/dates.h"
 #include "podsmith/base/text.h"
@@ -528,25 +529,65 @@ std::string format_findings_text(const std::vector<Finding>& findings, bool colo
   return out;
 }
 
+namespace {
+
+// A string as nlohmann::json's dump() writes it with error_handler_t::replace: the
+// JSON writer's own escaping for valid UTF-8 (findings quote the feed, which may
+// not be), nlohmann's replacement of invalid bytes otherwise.
+void put_string(JsonWriter& w, std::string_view s) {
+  if (is_valid_utf8(s)) {
+    w.value(s);
+  } else {
+    w.raw(nlohmann::ordered_json(std::string(s)).dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+  }
+}
+
+}  // namespace
+
+// Written straight into the string, not built as a JSON tree first: a feed of
+// 10,000 items can have 10,000 findings, and the tree cost more than the lint.
 std::string format_findings_json(const std::vector<Finding>& findings, const std::vector<Error>& unreadable) {
-  nlohmann::ordered_json j;
-  j["findings"] = nlohmann::ordered_json::array();
+  std::string out;
+  out.reserve(256 + findings.size() * 256);
+  JsonWriter w(&out, 2);
   size_t counts[3] = {0, 0, 0};
+  w.begin_object().key("findings").begin_array();
   for (const Finding& f : findings) {
     ++counts[static_cast<int>(f.severity)];
-    j["findings"].push_back({{"rule", f.rule},
-                             {"severity", severity_name(f.severity)},
-                             {"file", f.file},
-                             {"line", f.line},
-                             {"column", f.column},
-                             {"message", f.message},
-                             {"hint", f.hint}});
+    w.begin_object();
+    w.key("rule");
+    put_string(w, f.rule);
+    w.key("severity").value(severity_name(f.severity));
+    w.key("file");
+    put_string(w, f.file);
+    w.key("line").value(int64_t{f.line});
+    w.key("column").value(int64_t{f.column});
+    w.key("message");
+    put_string(w, f.message);
+    w.key("hint");
+    put_string(w, f.hint);
+    w.end_object();
   }
-  j["summary"] = {{"errors", counts[0]}, {"warnings", counts[1]}, {"infos", counts[2]}};
-  j["unreadable"] = nlohmann::ordered_json::array();
-  for (const Error& e : unreadable)
-    j["unreadable"].push_back({{"file", e.file}, {"line", e.line}, {"column", e.column}, {"message", e.message}});
-  return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  w.end_array();
+  w.key("summary").begin_object();
+  w.key("errors").value(static_cast<int64_t>(counts[0]));
+  w.key("warnings").value(static_cast<int64_t>(counts[1]));
+  w.key("infos").value(static_cast<int64_t>(counts[2]));
+  w.end_object();
+  w.key("unreadable").begin_array();
+  for (const Error& e : unreadable) {
+    w.begin_object();
+    w.key("file");
+    put_string(w, e.file);
+    w.key("line").value(int64_t{e.line});
+    w.key("column").value(int64_t{e.column});
+    w.key("message");
+    put_string(w, e.message);
+    w.end_object();
+  }
+  w.end_array().end_object();
+  out += '\n';
+  return out;
 }
 
 namespace {

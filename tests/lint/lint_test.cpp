@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
@@ -464,6 +465,47 @@ TEST_CASE("text output reads like a compiler's, with hints and optional colour",
         "  hint: fix\n");
   CHECK(podsmith::format_findings_text({findings[0]}, true) ==
         "feed.xml:12:5: \033[1;31merror\033[0m[apple/explicit-value]: bad explicit\n  hint: write true or false\n");
+}
+
+TEST_CASE("JSON output is what nlohmann::json writes, also for strings that are not UTF-8", "[lint]") {
+  // The findings are written without a JSON tree; nlohmann::json's dump() (indent 2,
+  // invalid UTF-8 replaced) is the reference the output kept since it used one.
+  const auto reference = [](const std::vector<Finding>& findings, const std::vector<podsmith::Error>& unreadable) {
+    nlohmann::ordered_json j;
+    j["findings"] = nlohmann::ordered_json::array();
+    size_t counts[3] = {0, 0, 0};
+    for (const Finding& f : findings) {
+      ++counts[static_cast<int>(f.severity)];
+      j["findings"].push_back({{"rule", f.rule}, {"severity", podsmith::severity_name(f.severity)}, {"file", f.file},
+                               {"line", f.line}, {"column", f.column}, {"message", f.message}, {"hint", f.hint}});
+    }
+    j["summary"] = {{"errors", counts[0]}, {"warnings", counts[1]}, {"infos", counts[2]}};
+    j["unreadable"] = nlohmann::ordered_json::array();
+    for (const podsmith::Error& e : unreadable)
+      j["unreadable"].push_back({{"file", e.file}, {"line", e.line}, {"column", e.column}, {"message", e.message}});
+    return j.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
+  };
+  const std::vector<std::string> strings = {"",
+                                            "plain",
+                                            "quote \" and backslash \\ and / slash",
+                                            std::string("controls \x01\x1f\t\n\r\b\f and DEL \x7f", 33),
+                                            "UTF-8: Zo\xc3\xab \xe6\x9d\xb1 \xf0\x9f\x8e\x99",
+                                            "cut \xe6\x9d",
+                                            "lone \xff\xfe bytes",
+                                            "overlong \xc0\xaf and surrogate \xed\xa0\x80",
+                                            std::string("nul \0 inside", 13)};
+  std::vector<Finding> findings;
+  std::vector<podsmith::Error> unreadable;
+  for (size_t i = 0; i < strings.size(); ++i) {
+    const auto severity = static_cast<Severity>(i % 3);
+    findings.push_back({"rule/" + std::to_string(i), severity, strings[i], static_cast<int>(i), 0, strings[i],
+                        strings[(i + 1) % strings.size()]});
+    unreadable.push_back({podsmith::ErrorCode::kCorrupt, strings[i], strings[(i + 2) % strings.size()], 1, 2});
+  }
+  CHECK(podsmith::format_findings_json(findings, unreadable) == reference(findings, unreadable));
+  CHECK(podsmith::format_findings_json({}, {}) == reference({}, {}));
+  CHECK(podsmith::format_findings_json(findings, {}) == reference(findings, {}));
+  CHECK(podsmith::format_findings_json({}, unreadable) == reference({}, unreadable));
 }
 
 TEST_CASE("JSON output has every finding, a summary and the unreadable feeds", "[lint]") {
