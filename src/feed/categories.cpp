@@ -89,13 +89,16 @@ constexpr Replaced kReplaced[] = {
     {"Sports & Recreation", "Sports"},
 };
 
-// Where the subcategories of the list Apple replaced in 2019 went, as Podnews set out
-// Apple's changes when Apple announced them (https://podnews.net/article/apple-changed-podcast-categories-2019;
-// Apple's current list: https://podcasters.apple.com/support/1691-apple-podcasts-categories).
-// An empty new_sub: the show stays in the (renamed) parent, as Apple filed the shows
-// of a subcategory it discontinued. PRX's feeder, which moved its shows in July 2019
-// (db/migrate/20190724191053_update_itunes_categories.rb), agrees row for row but for
-// Language Courses and Self-Help, which it dropped instead.
+// Where the subcategories of the list Apple replaced in 2019 went. Apple announced the
+// new list (https://podcasters.apple.com/support/1691-apple-podcasts-categories) in June
+// 2019 and moved the shows itself that summer; Podnews listed the changes
+// (https://podnews.net/article/apple-changed-podcast-categories-2019). The rows follow
+// the migration PRX's feeder ran in July 2019 to move its shows the same way
+// (github.com/PRX/feeder.prx.org, db/migrate/20190724191053_update_itunes_categories.rb),
+// but for two subcategories it drops where the new list has their successor: Language
+// Courses -> Language Learning, Self-Help -> Education/Self-Improvement. Spoken Word,
+// gone before 2019, stays in Arts. An empty new_sub: the show stays in the (renamed)
+// parent, as shows of a discontinued subcategory did.
 struct Moved {
   std::string_view old_name;
   std::string_view old_sub;
