@@ -190,12 +190,15 @@ Error json_error(const std::string& file, std::string message, int line = 0, int
   return Error{ErrorCode::kInvalidInput, std::move(message), file, line, column};
 }
 
-// The part of nlohmann's what() after "parse error at line L, column C: ".
-std::string parse_error_reason(const nlohmann::json::parse_error& e) {
+// The part of nlohmann's what() after "parse error at line L, column C: ", or
+// after the "[json.exception.out_of_range.406] " of its other exceptions.
+std::string parse_error_reason(const nlohmann::json::exception& e) {
   const std::string_view what = e.what();
   size_t at = what.find("parse error");
   if (at != std::string_view::npos) at = what.find(": ", at);
-  const std::string_view reason = at == std::string_view::npos ? what : what.substr(at + 2);
+  std::string_view reason = at == std::string_view::npos ? what : what.substr(at + 2);
+  if (reason.substr(0, 1) == "[" && reason.find("] ") != std::string_view::npos)
+    reason.remove_prefix(reason.find("] ") + 2);
   constexpr size_t kMaxBytes = 160;
   std::string cleaned = clean_text(reason);
   for (char& c : cleaned) {
@@ -297,6 +300,9 @@ Result<std::vector<Chapter>> parse_chapters_json(std::string_view json, const st
       column_offset -= kBom.size();
     }
     return json_error(file, "not valid JSON: " + parse_error_reason(e), line, column_of(line_text, column_offset));
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number too large for a double ("5e577"): nlohmann says which, not where.
+    return json_error(file, "not valid JSON: " + parse_error_reason(e));
   }
 
   if (!doc.is_object()) return json_error(file, "not a JSON chapters file: the top level is not an object");

@@ -479,6 +479,19 @@ TEST_CASE("parse_chapters_json survives hostile input", "[chapters]") {
     REQUIRE_FALSE(result.has_value());
     CHECK(result.error().message.size() < 300);
   }
+  SECTION("a number too large for a double") {
+    // nlohmann throws out_of_range, not parse_error, for these; it escaped
+    // parse_chapters_json and ended the process (found by scripts/fuzz chapters:
+    // tests/fuzz/corpus/chapters/regress-number-overflow is "5e577").
+    for (const std::string& json : {std::string("5e577"), std::string(R"({"chapters":[{"startTime":1e400}]})")}) {
+      CAPTURE(json);
+      const auto result = parse_chapters_json(json, "chapters.json");
+      REQUIRE_FALSE(result.has_value());
+      CHECK(result.error().file == "chapters.json");
+      CHECK(result.error().message.rfind("not valid JSON: ", 0) == 0);
+      CHECK(result.error().message.find("json.exception") == std::string::npos);
+    }
+  }
   SECTION("escaped NUL and invalid escapes") {
     const auto nul = parse_chapters_json(R"({"chapters":[{"startTime":0,"title":"a\u0000b"}]})", "c.json");
     REQUIRE(nul.has_value());

@@ -55,7 +55,9 @@ Result<std::vector<Chapter>> parse_chapters_txt(std::string_view text, const std
 /// passed through clean_text() and trimmed; null counts as absent.
 ///
 /// On failure returns an Error{kInvalidInput} naming `file`: for malformed JSON
-/// with the line and column (1-based, UTF-8 characters) where the parser stopped; for
+/// with the line and column (1-based, UTF-8 characters) where the parser stopped (for
+/// a number too large for a double, such as 1e400, line and column 0 and the number
+/// in the message); for
 /// a well-formed file of the wrong shape (no "chapters" array, a startTime that is
 /// not a number >= 0, a title that is not a string...) with the JSON path in the
 /// message ("chapters[2].startTime ...") and line and column 0.
