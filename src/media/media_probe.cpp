@@ -959,7 +959,9 @@ std::optional<Error> read_aiff(Opened& in, Reader& r) {
 bool read_plain_ogg_file(Opened& in, const std::string& codec, Reader& r) {
   if (codec != "vorbis" && codec != "opus") return false;
   auto ogg = read_plain_ogg(*in.source);
-  if (!ogg) return false;
+  // Negative granule positions are TagLib's to judge, before any subtraction
+  // (INT64_MIN minus anything overflows).
+  if (!ogg || ogg->first_granule < 0 || ogg->last_granule < 0) return false;
   const bool vorbis = codec == "vorbis";
   const std::string_view ident = ogg->ident, comment = ogg->comment;
   std::optional<VorbisComment> xiph;
@@ -982,9 +984,12 @@ bool read_plain_ogg_file(Opened& in, const std::string& codec, Reader& r) {
     frames = ogg->last_granule - ogg->first_granule - pre_skip;
     xiph = read_vorbis_comment(comment.substr(8));
   }
-  if (!xiph || ogg->first_granule < 0 || ogg->last_granule < 0 || frames <= 0) return false;
-  // TagLib's arithmetic (Vorbis::Properties, Opus::Properties).
+  if (!xiph || frames <= 0) return false;
+  // TagLib's arithmetic (Vorbis::Properties, Opus::Properties). A length past
+  // INT_MAX ms (24.8 days) does not fit its int, and converting it would be
+  // undefined behaviour here: such a file is left to TagLib.
   const double length = static_cast<double>(frames) * 1000.0 / rate;
+  if (length + 0.5 >= 2147483648.0) return false;
   const int length_ms = static_cast<int>(length + 0.5);
 
   MediaInfo& info = r.info();
