@@ -1,6 +1,7 @@
 #include "media/image_info.h"
 
 #include <climits>
+#include <cstdint>
 
 #define STBI_ONLY_JPEG
 #define STBI_ONLY_PNG
@@ -38,6 +39,41 @@ std::string sniff_image_type(std::string_view b) {
   return {};
 }
 
+// The stb_image in Debian 12 (libstb-dev 0.0~git20220908) builds a JPEG Huffman
+// table from a DHT segment's 16 code counts without checking that they add up to
+// at most 256, and writes past its 257-entry arrays when they do not (UBSan: index
+// 257 out of bounds for 'stbi_uc[257]'); stbi_info() reads the DHT segments before
+// the frame header, so a crafted cover in a tag or a fetched artwork file would
+// corrupt memory. This walks the segments before the frame header as stb's header
+// scan does (bytes up to an 0xFF skipped, fill bytes skipped, a DHT's tables read
+// on past its end as stb reads them) and says false when a table has more than 256
+// codes; stb is then not asked.
+bool jpeg_huffman_tables_fit(std::string_view b) {
+  const auto byte = [&](size_t i) -> unsigned { return i < b.size() ? static_cast<uint8_t>(b[i]) : 0; };
+  size_t i = 2;  // after SOI
+  while (i < b.size()) {
+    while (i < b.size() && byte(i) != 0xFF) ++i;
+    while (i < b.size() && byte(i) == 0xFF) ++i;
+    if (i >= b.size()) return true;
+    const unsigned marker = byte(i++);
+    if (marker == 0xC0 || marker == 0xC1 || marker == 0xC2) return true;  // the frame header: stb stops
+    const size_t length = byte(i) << 8 | byte(i + 1);
+    if (marker == 0xC4) {
+      size_t at = i + 2;
+      for (long left = static_cast<long>(length) - 2; left > 0;) {
+        if ((byte(at) >> 4) > 1 || (byte(at) & 15) > 3) return true;  // stb refuses the table
+        size_t codes = 0;
+        for (size_t k = 1; k <= 16; ++k) codes += byte(at + k);
+        if (codes > 256) return false;
+        at += 17 + codes;
+        left -= static_cast<long>(17 + codes);
+      }
+    }
+    i += length;
+  }
+  return true;
+}
+
 }  // namespace
 
 ImageInfo read_image_info(std::string_view bytes) {
@@ -45,6 +81,7 @@ ImageInfo read_image_info(std::string_view bytes) {
   info.mime_type = sniff_image_type(bytes);
   if (info.mime_type.empty() || info.mime_type == "image/webp") return info;
   if (bytes.size() > static_cast<size_t>(INT_MAX)) return info;
+  if (info.mime_type == "image/jpeg" && !jpeg_huffman_tables_fit(bytes)) return info;  // damaged: no size
   int w = 0, h = 0, comp = 0;
   if (stbi_info_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()),
                             static_cast<int>(bytes.size()), &w, &h, &comp)) {

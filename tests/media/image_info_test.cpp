@@ -49,3 +49,22 @@ TEST_CASE("read_image_info survives absurd and damaged headers") {
   CHECK(none.width == 0);
   CHECK(podsmith::read_image_info("").mime_type.empty());
 }
+
+TEST_CASE("read_image_info refuses a JPEG Huffman table of more than 256 codes instead of letting stb overrun it") {
+  // Found by scripts/fuzz image_info (tests/fuzz/corpus/image_info/regress-jpeg-dht-510-codes):
+  // SOI, then a DHT whose first code counts are 255 and 255. stb_image wrote past
+  // its 257-entry table; under UBSan (scripts/test's ASan run) that stops the test.
+  const std::string dht_510("\xFF\xD8\xFF\xC4\x01\xFF\x00\xFF\xFF", 9);
+  const std::string sof("\xFF\xC0\x00\x11\x08\x02\x58\x03\x20\x03\x01\x22\x00\x02\x11\x01\x03\x11\x01", 19);
+  for (const std::string& jpeg : {dht_510, dht_510 + std::string(400, '\0') + sof}) {
+    const auto info = podsmith::read_image_info(jpeg);
+    CHECK(info.mime_type == "image/jpeg");
+    CHECK(info.width == 0);
+    CHECK(info.height == 0);
+  }
+  // A table of one code is read as before, and the frame header after it.
+  const std::string dht_1("\xFF\xC4\x00\x14\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00", 22);
+  const auto info = podsmith::read_image_info(std::string("\xFF\xD8", 2) + dht_1 + sof);
+  CHECK(info.width == 800);
+  CHECK(info.height == 600);
+}
