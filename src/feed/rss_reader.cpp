@@ -150,7 +150,9 @@ class Arena {
   }
 
  private:
-  static constexpr size_t kBlockBytes = 1u << 20;
+  // Blocks fit in the 32 KiB pages pugixml frees while the tree is built (see
+  // TreeBuilder::build), so the elements reuse that memory instead of adding to it.
+  static constexpr size_t kBlockBytes = 32 * 1024 - 256;
 
   void* allocate(size_t size, size_t align) {
     if (size > kBlockBytes / 4) {  // on its own, so as not to waste the rest of a block
@@ -431,7 +433,9 @@ class TreeBuilder {
   TreeBuilder(std::string_view buffer, bool buffer_clean, LineMap* lines, Problems* problems, Arena* arena)
       : buffer_(buffer), buffer_clean_(buffer_clean), lines_(lines), problems_(problems), arena_(arena) {}
 
-  void build(pugi::xml_node node, FeedElement* out, int depth) {
+  // `keep_nodes`: an ancestor's markup is read again from pugixml's nodes (an HTML
+  // field written as XML), so none below it may be freed.
+  void build(pugi::xml_node node, FeedElement* out, int depth, bool keep_nodes = false) {
     const char* qname = node.name();
     const size_t name_offset = offset_of(qname, 0);
     out->at = lines_->at(name_offset > 0 ? name_offset - 1 : 0);  // the '<'
@@ -463,7 +467,15 @@ class TreeBuilder {
     children.clear();
     size_t elements = 0;
     Pieces text;
-    for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
+    // Each child's pugixml nodes are freed once it is built (unless this element's
+    // markup is read again below), so the allocator hands their memory to the
+    // elements built next: the feed is never held as two whole trees at once.
+    const bool free_children = !keep_nodes && !is_html_field(out->ns, out->name);
+    // Text before the first child is the element's value (parse_embed_pcdata).
+    if (const char* embedded = node.value(); *embedded)
+      text.add(decode(embedded, offset_of(embedded, name_offset), false));
+    for (pugi::xml_node c = node.first_child(), next; c; c = next) {
+      next = c.next_sibling();
       switch (c.type()) {
         case pugi::node_pcdata:
           text.add(decode(c.value(), offset_of(c.value(), name_offset), false));
@@ -484,7 +496,8 @@ class TreeBuilder {
             break;
           }
           // The child builds its own children in the next level's vector, not in this one.
-          build(c, &children.emplace_back(), depth + 1);
+          build(c, &children.emplace_back(), depth + 1, !free_children);
+          if (free_children) node.remove_child(c);
           break;
         default:
           break;
@@ -685,6 +698,7 @@ class TreeBuilder {
 
   // The children of `node` written back as markup, for HTML that a feed wrote as XML.
   void inner_markup(pugi::xml_node node, std::string* out, int depth) {
+    out->append(normalize_eol(node.value()));  // text before the first child (parse_embed_pcdata)
     for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
       switch (c.type()) {
         case pugi::node_pcdata:
@@ -712,7 +726,7 @@ class TreeBuilder {
             }
             *out += '"';
           }
-          if (!c.first_child()) {
+          if (!c.first_child() && !*c.value()) {
             out->append("/>");
             break;
           }
@@ -1346,7 +1360,8 @@ Result<FeedDocument> read_feed(std::string bytes, const std::string& source, con
     // normalization (done here), so the in-place parse only writes NULs over
     // delimiters and the text keeps its offsets for line and column numbers.
     const unsigned flags =
-        pugi::parse_minimal | pugi::parse_cdata | pugi::parse_ws_pcdata_single | pugi::parse_doctype;
+        pugi::parse_minimal | pugi::parse_cdata | pugi::parse_ws_pcdata_single | pugi::parse_doctype |
+        pugi::parse_embed_pcdata;  // an element's first text is its value, not a node of its own
     const pugi::xml_parse_result r = doc.load_buffer_inplace(text.data(), text.size(), flags, pugi::encoding_utf8);
     if (!r) {
       std::string root;

@@ -968,3 +968,39 @@ TEST_CASE("positions count characters on long lines", "[reader]") {
   CHECK(doc.items[0]->at.column == 33);  // "<rss><channel><title>été</title>" is 32 characters
   CHECK(doc.items[2999]->at.column == 33 + 2999 * 29);  // "<item><title>—</title></item>" is 29
 }
+
+TEST_CASE("text before, between and after child elements is read whole, also in HTML written as XML", "[reader]") {
+  // pugixml keeps an element's first text as its value (parse_embed_pcdata) and the
+  // reader frees each child's nodes once built: neither may lose or move a word.
+  const FeedDocument doc = read_ok(R"(<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd">
+<channel>
+<title>Mixed &amp; <![CDATA[cdata]]> tail</title>
+<description>Intro <p>Hi <b>bold</b> and <i>it</i></p> tail <br/> end</description>
+<itunes:summary><![CDATA[first]]> then <em>x</em></itunes:summary>
+<item>
+  <title>  </title>
+  <description>A<p>B</p>C<p>D<span>E</span>F</p>G</description>
+  <itunes:duration>
+    61
+  </itunes:duration>
+</item>
+<item><title>T<!-- c -->U</title><link>https://e.org/?a=1&amp;b=2</link></item>
+</channel>
+</rss>
+)");
+  REQUIRE(doc.channel);
+  CHECK(doc.channel->child("", "title")->text == "Mixed & cdata tail");
+  CHECK(doc.channel->child("", "description")->text == "Intro <p>Hi <b>bold</b> and <i>it</i></p> tail <br/> end");
+  CHECK(doc.channel->child(podsmith::kItunesNs, "summary")->text == "first then <em>x</em>");
+  REQUIRE(doc.items.size() == 2);
+  CHECK(doc.items[0]->child("", "title")->text == "  ");
+  CHECK(doc.items[0]->child("", "description")->text == "A<p>B</p>C<p>D<span>E</span>F</p>G");
+  CHECK(doc.items[0]->child(podsmith::kItunesNs, "duration")->text == "\n    61\n  ");
+  CHECK(doc.items[1]->child("", "title")->text == "TU");
+  CHECK(doc.items[1]->child("", "link")->text == "https://e.org/?a=1&b=2");
+  // The elements inside the HTML are children too, with their own text.
+  const FeedElement* p = doc.items[0]->child("", "description")->child("", "p");
+  REQUIRE(p);
+  CHECK(p->text == "B");
+}
