@@ -207,12 +207,10 @@ TEST_CASE("build killed at 50 moments leaves the old or the new feeds, whole, an
   const auto new_named = named_paths(new_feed);
   REQUIRE(std::count_if(new_named.begin(), new_named.end(), [](const std::string& p) { return p.starts_with("feeds/"); }) > 100);
 
-  std::mt19937 random(20261207);
   int saw_old = 0, saw_new = 0;
-  for (int k = 0; k < kKills; ++k) {
-    // Moments spread from start to end: one in each 50th of the build's time.
-    std::uniform_real_distribution<double> within(static_cast<double>(k), static_cast<double>(k + 1));
-    const auto delay = std::chrono::duration_cast<std::chrono::microseconds>(build_time * (within(random) / kKills));
+  // One trial: the change applied to a copy of the old workspace, a build killed
+  // `delay` after it started, the checks, and the build that finishes it.
+  const auto kill_at = [&](int k, std::chrono::microseconds delay) {
     CAPTURE(k, delay.count());
     const fs::path trial = tmp.path() / ("trial" + std::to_string(k));
     clone_workspace(old_ws, trial);
@@ -268,8 +266,21 @@ TEST_CASE("build killed at 50 moments leaves the old or the new feeds, whole, an
       REQUIRE(name.find(".tmp-") == std::string::npos);
     }
     fs::remove_all(trial);
+  };
+
+  // Moments spread from start to end: one in each 50th of the reference build's time.
+  std::mt19937 random(20261207);
+  for (int k = 0; k < kKills; ++k) {
+    std::uniform_real_distribution<double> within(static_cast<double>(k), static_cast<double>(k + 1));
+    kill_at(k, std::chrono::duration_cast<std::chrono::microseconds>(build_time * (within(random) / kKills)));
   }
-  // The kills really fell before, during and after the feed's rename.
+  // The kills must fall both before and after the feed's rename. On a loaded machine
+  // a build can take longer (or less long) than the reference did: then a few more
+  // kills, later (or earlier) each time, until one lands on the other side.
+  for (int extra = 0; saw_new == 0 && extra < 8; ++extra)
+    kill_at(kKills + extra, std::chrono::duration_cast<std::chrono::microseconds>(build_time * (1 << (extra + 1))));
+  for (int extra = 0; saw_old == 0 && extra < 8; ++extra)
+    kill_at(kKills + 8 + extra, std::chrono::duration_cast<std::chrono::microseconds>(build_time / (4 << extra)));
   INFO("old " << saw_old << ", new " << saw_new);
   CHECK(saw_old > 0);
   CHECK(saw_new > 0);
