@@ -218,20 +218,24 @@ std::optional<MpegDuration> plain_duration(const View& view, size_t chunk_bytes,
   MpegDuration out;
   if (first.has_xing) {
     if (!trust_header) return std::nullopt;
-    // libmpg123 fails on a stream whose first two audio frames are not whole, and
-    // resyncs elsewhere when the second does not match: those it decides.
-    const int64_t audio_start = first.offset + first.header.length_bytes;
-    const int64_t second = audio_start + first.next.length_bytes;
-    if (second + 4 > audio_end) return std::nullopt;
-    const auto after = parse_mpeg_frame_header(view(second, 4));
-    if (!after || (after->bits & kSameStreamMask) != (first.header.bits & kSameStreamMask) ||
-        after->mono != first.header.mono || second + after->length_bytes > audio_end)
-      return std::nullopt;
     // libmpg123's gapless arithmetic (frame_gapless_init, sample_adjust): the
     // decoder delay goes onto both ends of the encoder's delay and padding.
     const int64_t spf = first.header.samples_per_frame;
     const int64_t total = int64_t{first.xing_frames} * spf;
     const int64_t begin = first.encoder_delay + kGaplessDelay;
+    // libmpg123 fails on a stream that does not hold whole audio frames up to the
+    // one its output begins in (the first two at least; more with a long encoder
+    // delay: 2411 samples need five of 576), and resyncs elsewhere when they do
+    // not match: those it decides.
+    int64_t at = first.offset + first.header.length_bytes;
+    for (int64_t n = 0, needed = std::max<int64_t>(2, begin / spf + 1); n < needed; ++n) {
+      if (at + 4 > audio_end) return std::nullopt;
+      const auto frame = parse_mpeg_frame_header(view(at, 4));
+      if (!frame || (frame->bits & kSameStreamMask) != (first.header.bits & kSameStreamMask) ||
+          frame->mono != first.header.mono || at + frame->length_bytes > audio_end)
+        return std::nullopt;
+      at += frame->length_bytes;
+    }
     const int64_t end = total - first.encoder_padding + kGaplessDelay;
     const int64_t samples = total > end ? total - (total - end + begin) : total - begin;
     if (samples <= 0) return std::nullopt;

@@ -194,6 +194,37 @@ TEST_CASE("plain_mpeg_duration leaves to libmpg123 the streams it cannot be sure
   }
 }
 
+TEST_CASE("plain_mpeg_duration gives a long encoder delay's streams to libmpg123 until they reach its output") {
+  // libmpg123 (1.31) fails to open an Info-headed stream that ends before the audio
+  // frame its output begins in (encoder delay + 529 samples in), so the plain
+  // reader must not give a duration for it. Found by scripts/fuzz mpeg_duration
+  // (tests/fuzz/corpus/mpeg_duration/regress-long-delay-short-stream: a delay of
+  // 2411 samples and two audio frames of 576).
+  podsmith::test::TempDir dir;
+  int n = 0;
+  for (const Stream s : {Stream{2, 0, true}, Stream{3, 0, false}}) {
+    for (const int delay : {0, 576, 1000, 1728, 2411, 4000}) {
+      for (int audio_frames = 1; audio_frames <= 10; ++audio_frames) {
+        CAPTURE(s.version_bits, delay, audio_frames);
+        std::string audio;
+        for (int f = 0; f < audio_frames; ++f) audio += frame(s, 5 + f % 3);
+        const InfoFrame info{"Info", 0xF, true, delay, 300};
+        const std::string bytes = info_frame(s, info, 40, static_cast<uint32_t>(audio.size())) + audio;
+        const Measured m = measure_both(dir.write(std::to_string(n++) + ".mp3", bytes));
+        if (!m.reference) {
+          CHECK_FALSE(m.plain);
+        } else if (m.plain) {
+          check_same(m);
+        }
+      }
+    }
+  }
+  const Measured regression =
+      measure_both(podsmith::test::source_path("tests/fuzz/corpus/mpeg_duration/regress-long-delay-short-stream"));
+  CHECK_FALSE(regression.reference);
+  CHECK_FALSE(regression.plain);
+}
+
 TEST_CASE("parse_mpeg_frame_header reads lengths as the MPEG tables give them") {
   // MPEG-1 Layer III 128 kbit/s 44.1 kHz: 417 bytes, 418 padded; MPEG-2 Layer III
   // 64 kbit/s 22.05 kHz: 208; free format and reserved values are not headers.
