@@ -154,6 +154,31 @@ def flac_small(data, audio_bytes=256):
     return data[:i + audio_bytes]
 
 
+def vorbis_comment(fields):
+    body = struct.pack("<I", 8) + b"podsmith" + struct.pack("<I", len(fields))
+    for field in fields:
+        raw = field.encode("utf-8")
+        body += struct.pack("<I", len(raw)) + raw
+    return body
+
+
+def flac_with_comment(data, fields):
+    """The FLAC file with its VORBIS_COMMENT block replaced by one holding `fields`."""
+    out = data[:4]
+    i = 4
+    while True:
+        header = data[i]
+        length = int.from_bytes(data[i + 1:i + 4], "big")
+        block = data[i + 4:i + 4 + length]
+        if header & 0x7F == 4:
+            block = vorbis_comment(fields)
+        out += bytes([header]) + len(block).to_bytes(3, "big") + block
+        i += 4 + length
+        if header & 0x80:
+            break
+    return out + data[i:]
+
+
 def ogg_small(data, pages):
     """The first `pages` pages, the last one flagged as the stream's end."""
     out = b""
@@ -200,6 +225,9 @@ def container_seeds():
     wav = wav_small(media("wav.wav"))
     return {
         "flac.flac": flac_small(media("flac.flac")),
+        "flac-chapters.flac": flac_with_comment(flac_small(media("flac.flac")), [
+            "TITLE=Chapters", "CHAPTER001=00:00:00.000", "CHAPTER001NAME=Intro", "CHAPTER002=00:00:01.500",
+            "CHAPTER002NAME=Two", "CHAPTER002URL=https://example.org/two"]),
         "vorbis.ogg": ogg_small(media("vorbis.ogg"), 3),
         "opus.opus": ogg_small(media("opus.opus"), 3),
         "wav.wav": wav,
