@@ -601,7 +601,11 @@ Result<ImportReport> import_feed(const std::string& root, const FeedDocument& do
   for (size_t k = 0; k < sidecars.size(); ++k) files.emplace_back(stems[k] + ".md", format_sidecar(sidecars[k]));
   // Whatever import writes, build must read: a file it would refuse fails the import
   // now, naming the problem, rather than a build later.
-  for (const auto& [path, text] : files) {
+  for (const auto& file : files) {
+    // Named references, not a structured binding: clang before 16 cannot capture
+    // one in the lambda below, and scripts/fuzz builds with Debian's clang 14.
+    const std::string& path = file.first;
+    const std::string& text = file.second;
     auto refused = [&]() -> std::optional<Error> {
       if (path.rfind("feeds/", 0) == 0) {
         auto feed = parse_feed(text, path);
