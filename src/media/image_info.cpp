@@ -84,7 +84,8 @@ ImageInfo read_image_info(std::string_view bytes) {
   if (info.mime_type == "image/jpeg" && !jpeg_huffman_tables_fit(bytes)) return info;  // damaged: no size
   int w = 0, h = 0, comp = 0;
   if (stbi_info_from_memory(reinterpret_cast<const stbi_uc*>(bytes.data()),
-                            static_cast<int>(bytes.size()), &w, &h, &comp)) {
+                            static_cast<int>(bytes.size()), &w, &h, &comp) &&
+      w > 0 && h > 0 && comp >= 1 && comp <= 4) {  // a BMP's width field is signed: stb passes -4 on
     info.width = w;
     info.height = h;
     info.components = comp;

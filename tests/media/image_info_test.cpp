@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 #include <string>
 
+#include "test_support.h"
 
 namespace {
 
@@ -67,4 +68,23 @@ TEST_CASE("read_image_info refuses a JPEG Huffman table of more than 256 codes i
   const auto info = podsmith::read_image_info(std::string("\xFF\xD8", 2) + dht_1 + sof);
   CHECK(info.width == 800);
   CHECK(info.height == 600);
+}
+
+TEST_CASE("read_image_info gives no size for a BMP whose width is negative") {
+  // Found by scripts/fuzz image_info (tests/fuzz/corpus/image_info/regress-bmp-negative-width):
+  // a BMP header's width is a signed 32-bit field and stb_image passes 0xf8000004 on
+  // as a negative width. A width or height that is not positive is a damaged header.
+  std::string bmp = podsmith::test::read_file(
+      podsmith::test::source_path("tests/fuzz/corpus/image_info/regress-bmp-negative-width"));
+  REQUIRE(bmp.size() > 26);
+  auto info = podsmith::read_image_info(bmp);
+  CHECK(info.mime_type == "image/bmp");
+  CHECK(info.width == 0);
+  CHECK(info.height == 0);
+  CHECK(info.components == 0);
+  // The same header with a width of 4 is read.
+  bmp[18] = 4, bmp[19] = 0, bmp[20] = 0, bmp[21] = 0;
+  info = podsmith::read_image_info(bmp);
+  CHECK(info.width == 4);
+  CHECK(info.height == 1);
 }
