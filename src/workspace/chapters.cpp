@@ -166,8 +166,11 @@ std::optional<LineError> parse_txt_line(std::string_view line, ParsedLine* out) 
     const size_t open = rest.rfind('<');
     const std::string_view inside =
         open == std::string_view::npos ? std::string_view{} : rest.substr(open + 1, rest.size() - open - 2);
+    // No blank, CR or other control character inside: a URL has none, and one kept
+    // there would not survive the JSON chapters, whose reader trims them.
+    const auto not_in_url = [](char c) { return static_cast<unsigned char>(c) <= 0x20 || c == 0x7f; };
     const bool linkish = open != std::string_view::npos && open > 0 && is_blank(rest[open - 1]) &&
-                         !inside.empty() && std::none_of(inside.begin(), inside.end(), is_blank);
+                         !inside.empty() && std::none_of(inside.begin(), inside.end(), not_in_url);
     if (linkish) {
       if (!is_http_url(inside)) {
         return LineError{rest_start + open + 1, "a chapter link must be an http:// or https:// URL, found " +

@@ -500,3 +500,25 @@ TEST_CASE("parse_chapters_json survives hostile input", "[chapters]") {
     CHECK_FALSE(lone.has_value());
   }
 }
+
+TEST_CASE("a chapter link with a CR or a control character inside is part of the title, not a URL", "[chapters]") {
+  // Found by scripts/fuzz chapters (tests/fuzz/corpus/chapters/regress-url-with-cr):
+  // "<https://example.com/>x\r>" was taken as a link ending in a CR, which the JSON
+  // chapters' reader then trimmed, so the two files disagreed.
+  for (const std::string& line : {std::string("0:00 Title <https://example.com/a\rb>\n"),
+                                   std::string("0:00 Title <https://example.com/a\x01" "b>\n")}) {
+    CAPTURE(line);
+    const auto txt = parse_chapters_txt(line, "ep.chapters.txt");
+    REQUIRE(txt.has_value());
+    REQUIRE(txt->size() == 1);
+    CHECK((*txt)[0].url.empty());
+    CHECK((*txt)[0].title.rfind("Title <https://example.com/a", 0) == 0);
+    const auto again = parse_chapters_json(write_chapters_json(*txt), "again.json");
+    REQUIRE(again.has_value());
+    CHECK((*again)[0].title == (*txt)[0].title);
+    CHECK((*again)[0].url.empty());
+  }
+  const auto ok = parse_chapters_txt("0:00 Title <https://example.com/a>\r\n", "ep.chapters.txt");
+  REQUIRE(ok.has_value());
+  CHECK((*ok)[0].url == "https://example.com/a");
+}
