@@ -261,7 +261,9 @@ Result<Mp4Structure> read_mp4_structure(ByteSource& source) {
   // checking on the way that TagLib would read the same atoms.
   bool as_taglib = true;
   bool seen_moov = false;
-  for (int64_t offset = 0; offset + 8 <= source.size();) {
+  // (Written as a difference: a 64-bit box size can take offset to INT64_MAX,
+  // where offset + 8 would overflow.)
+  for (int64_t offset = 0; source.size() - offset >= 8;) {
     char header[16];
     if (source.read_at(offset, header, 8) != 8) break;
     uint64_t size = be32(std::string_view(header, 8), 0);
