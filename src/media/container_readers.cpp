@@ -324,8 +324,13 @@ std::optional<PlainWav> read_plain_wav(ByteSource& source) {
   if (frames == 0) return std::nullopt;
   out.sample_frames = frames;
   const double length = frames * 1000.0 / out.sample_rate_hz;
+  const double bitrate = stream_length * 8.0 / length;
+  // A length or bitrate past INT_MAX (4e9 frames at 1 Hz; one frame at 4 GHz) does
+  // not fit TagLib's int, and converting it here would be undefined behaviour:
+  // such a file is left to TagLib.
+  if (length + 0.5 >= 2147483648.0 || bitrate + 0.5 >= 2147483648.0) return std::nullopt;
   out.length_ms = static_cast<int>(length + 0.5);
-  out.bitrate_kbps = static_cast<int>(stream_length * 8.0 / length + 0.5);
+  out.bitrate_kbps = static_cast<int>(bitrate + 0.5);
   return out;
 }
 

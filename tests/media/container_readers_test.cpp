@@ -209,3 +209,38 @@ TEST_CASE("probe's own Ogg reader finds the last page among bytes that almost sp
     check_readers_agree(dir.write(std::to_string(n++) + ".ogg", ogg.substr(0, ogg.size() - 3) + tail));
   }
 }
+
+TEST_CASE("read_plain_wav leaves to TagLib a length or bitrate that does not fit an int") {
+  // Found by scripts/fuzz container_readers (tests/fuzz/corpus/container_readers/
+  // regress-wav-length-past-int): TagLib's int arithmetic, reproduced here, turned
+  // 1.06e10 ms into an int (undefined behaviour; UBSan stops there).
+  podsmith::test::TempDir dir;
+  const std::string wav = podsmith::test::read_file(source_path("tests/fixtures/media/wav.wav"));
+  std::string float_1hz = wav.substr(20, 16);
+  float_1hz[0] = 3;                               // IEEE float
+  float_1hz.replace(4, 4, le32(1));               // 1 Hz
+  float_1hz[14] = 32;
+  std::string pcm_4ghz = wav.substr(20, 16);
+  pcm_4ghz[2] = 64;                               // 64 channels
+  pcm_4ghz.replace(4, 4, le32(4000000000u));      // 4 GHz: one frame lasts 2.5e-7 ms
+  pcm_4ghz[14] = 32;                              // 256 bytes a frame: 8.2e9 kbit/s
+  const std::string cases[] = {
+      riff(chunk("fmt ", float_1hz) + chunk("fact", le32(0xFFFFFFFFu)) + chunk("data", std::string(4, '\0'))),
+      riff(chunk("fmt ", pcm_4ghz) + chunk("data", std::string(256, '\0'))),
+      podsmith::test::read_file(source_path("tests/fuzz/corpus/container_readers/regress-wav-length-past-int")),
+  };
+  int n = 0;
+  for (const std::string& bytes : cases) {
+    CAPTURE(n);
+    const std::string path = dir.write(std::to_string(n++) + ".wav", bytes);
+    auto source = podsmith::ByteSource::open(path, static_cast<int64_t>(bytes.size()));
+    REQUIRE(source);
+    CHECK_FALSE(podsmith::read_plain_wav(**source));
+    for (const bool plain : {true, false}) {
+      podsmith::ProbeOptions options;
+      options.plain_readers = plain;
+      const auto info = podsmith::probe(path, options);
+      if (info) CHECK(info->bitrate_kbps >= 0);
+    }
+  }
+}
