@@ -454,8 +454,15 @@ void read_xiph(TagLib::Ogg::XiphComment* xiph, Reader& r) {
       r.warn(std::string(key) + " is not a time (HH:MM:SS.mmm)");
       continue;
     }
+    // In double: the hours are any int ("99999999:00:00" overflowed h * 3600), the
+    // seconds any double (1e300, nan); a start outside 0 ms..1e15 ms is no time.
+    const double start_ms = (h * 3600.0 + m * 60.0 + s) * 1000.0;
+    if (!(start_ms >= 0 && start_ms < 1e15)) {
+      r.warn(std::string(key) + " is not a time (HH:MM:SS.mmm)");
+      continue;
+    }
     Chapter c;
-    c.start_ms = static_cast<int64_t>(std::llround((h * 3600 + m * 60 + s) * 1000));
+    c.start_ms = std::llround(start_ms);
     const auto name = fields.find(std::string(key) + "NAME");
     if (name != fields.end() && !name->second.isEmpty()) c.title = r.text(name->second.front(), "chapter title");
     const auto url = fields.find(std::string(key) + "URL");

@@ -656,3 +656,22 @@ TEST_CASE("probe names an ID3 picture type past TagLib's list 'other'") {
     CHECK(info->artwork[0].kind == "other");
   }
 }
+
+TEST_CASE("probe skips Vorbis-comment chapter times that are no time, with a warning") {
+  // tests/fuzz/corpus/probe/regress-flac-chapter-hours-overflow: a FLAC file whose
+  // CHAPTER001=99999999:00:00 overflowed h * 3600 in an int (UBSan; found while
+  // fuzzing the probe, confirmed with the fuzz build's sanitizers), with two more
+  // times that are not (00:00:1e300, -1:00:00) and one that is.
+  const std::string path = source_path("tests/fuzz/corpus/probe/regress-flac-chapter-hours-overflow");
+  const auto info = probe(path);
+  REQUIRE(info);
+  REQUIRE(info->chapters.size() == 1);
+  CHECK(info->chapters[0].start_ms == 1500);
+  CHECK(info->chapters[0].title == "Kept");
+  for (const char* key : {"CHAPTER002", "CHAPTER003"}) {
+    CAPTURE(key);
+    CHECK(has_warning_containing(*info, std::string(key) + " is not a time"));
+  }
+  // 99999999 hours is a time, if not one in this file.
+  CHECK(has_warning_containing(*info, "1 chapter(s) start after the end of the audio"));
+}
