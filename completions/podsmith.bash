@@ -32,7 +32,7 @@ _podsmith() {
   done
   COMPREPLY=()
   if [[ -z $command ]]; then
-    mapfile -t COMPREPLY < <(compgen -W "init add build import lint publish probe -h --help --version" -- "$cur")
+    mapfile -t COMPREPLY < <(compgen -W "init add build import lint publish probe tag -h --help --version" -- "$cur")
     return
   fi
 
@@ -86,6 +86,9 @@ _podsmith() {
     probe)
       opts="-h --help --json -j --jobs"
       ;;
+    tag)
+      opts="-h --help -n --dry-run --json -C --root"
+      ;;
     *)
       return ;;
   esac
@@ -100,7 +103,7 @@ _podsmith() {
       compopt -o filenames 2>/dev/null
       mapfile -t COMPREPLY < <(compgen -d -- "$cur")
       ;;
-    add | probe | lint | import)
+    add | probe | lint | import | tag)
       compopt -o filenames 2>/dev/null
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       ;;

@@ -4,7 +4,7 @@
 # commands: tests/packaging/check_completions.py fails when a command or option that
 # `podsmith --help` lists is missing here.
 
-set -l commands init add build import lint publish probe
+set -l commands init add build import lint publish probe tag
 
 # Feed names of the workspace: feeds/NAME.toml under the -C/--root given, else here.
 function __podsmith_feeds
@@ -35,6 +35,7 @@ complete -c podsmith -n "not __fish_seen_subcommand_from $commands" -a import -d
 complete -c podsmith -n "not __fish_seen_subcommand_from $commands" -a lint -d 'Check feeds against directory rules'
 complete -c podsmith -n "not __fish_seen_subcommand_from $commands" -a publish -d 'Upload what changed, verify it, notify directories'
 complete -c podsmith -n "not __fish_seen_subcommand_from $commands" -a probe -d 'Show what podsmith reads from media files'
+complete -c podsmith -n "not __fish_seen_subcommand_from $commands" -a tag -d "Write each episode's title, artwork, chapters and podcast tags into its media"
 
 # podsmith init [DIR]
 complete -c podsmith -n '__fish_seen_subcommand_from init' -s h -l help -d 'Print help and exit'
@@ -107,3 +108,10 @@ complete -c podsmith -n '__fish_seen_subcommand_from probe' -F
 complete -c podsmith -n '__fish_seen_subcommand_from probe' -s h -l help -d 'Print help and exit'
 complete -c podsmith -n '__fish_seen_subcommand_from probe' -l json -d 'Print one JSON array'
 complete -c podsmith -n '__fish_seen_subcommand_from probe' -s j -l jobs -x -d 'Files read at once'
+
+# podsmith tag [SIDECAR...]
+complete -c podsmith -n '__fish_seen_subcommand_from tag' -F
+complete -c podsmith -n '__fish_seen_subcommand_from tag' -s h -l help -d 'Print help and exit'
+complete -c podsmith -n '__fish_seen_subcommand_from tag' -s n -l dry-run -d 'Report what would change; write nothing'
+complete -c podsmith -n '__fish_seen_subcommand_from tag' -l json -d 'Print the report as JSON'
+complete -c podsmith -n '__fish_seen_subcommand_from tag' -s C -l root -x -a '(__fish_complete_directories)' -d 'The workspace root'

@@ -134,9 +134,8 @@ TagLib::ID3v2::AttachedPictureFrame* picture_frame(
 
 // The frames podsmith owns in an ID3v2 tag: removed before writing, so a second
 // run writes the same tag. TYER/TDAT/TIME are what TagLib makes of TDRC in v2.3.
-constexpr const char* kOwnedId3Frames[] = {"TIT2", "TPE1", "TALB", "TDRC", "TYER", "TDAT",
-                                           "TIME", "TRDA", "COMM", "TCON", "TRCK", "CHAP",
-                                           "CTOC", "WFED", "PCST", "TGID"};
+constexpr const char* kOwnedId3Frames[] = {"TIT2", "TPE1", "TALB", "TDRC", "TYER", "TDAT", "TIME",
+                                           "TRDA", "COMM", "TCON", "TRCK", "WFED", "PCST", "TGID"};
 
 Result<std::string> render_mp3(std::string_view bytes, const std::string& name,
                                const MediaTags& tags, const FittedPictures& pictures) {
@@ -146,7 +145,15 @@ Result<std::string> render_mp3(std::string_view bytes, const std::string& name,
   TagLib::ID3v2::Tag* tag = file.ID3v2Tag(true);
   for (const char* id : kOwnedId3Frames) tag->removeFrames(id);
   if (pictures.artwork) tag->removeFrames("APIC");  // else the file's own cover stays
+  if (tags.replace_chapters) {
+    tag->removeFrames("CHAP");
+    tag->removeFrames("CTOC");
+  }
 
+  // The cover first, right after the frames podsmith keeps: a file tagged again
+  // without a cover keeps its APIC in that place, so its bytes come out the same.
+  if (pictures.artwork)
+    tag->addFrame(picture_frame(*pictures.artwork, TagLib::ID3v2::AttachedPictureFrame::FrontCover));
   if (!tags.title.empty()) tag->addFrame(text_frame("TIT2", tags.title));
   if (!tags.artist.empty()) tag->addFrame(text_frame("TPE1", tags.artist));
   if (!tags.album.empty()) tag->addFrame(text_frame("TALB", tags.album));
@@ -161,10 +168,8 @@ Result<std::string> render_mp3(std::string_view bytes, const std::string& name,
   }
   if (!tags.genre.empty()) tag->addFrame(text_frame("TCON", tags.genre));
   if (tags.track > 0) tag->addFrame(text_frame("TRCK", std::to_string(tags.track)));
-  if (pictures.artwork)
-    tag->addFrame(picture_frame(*pictures.artwork, TagLib::ID3v2::AttachedPictureFrame::FrontCover));
 
-  if (!tags.chapters.empty()) {
+  if (tags.replace_chapters && !tags.chapters.empty()) {
     const std::vector<int64_t> ends = chapter_ends(tags.chapters);
     TagLib::ByteVectorList ids;
     for (size_t i = 0; i < tags.chapters.size(); ++i) {
@@ -248,6 +253,7 @@ Result<std::string> render_mp4(std::string_view bytes, const std::string& name,
     const TagLib::ByteVector* data = stream.data();
     out.assign(data->data(), data->size());
   }
+  if (!tags.replace_chapters) return out;
   std::vector<NeroChapter> nero;
   for (const TaggedChapter& chapter : tags.chapters) nero.push_back({chapter.start_ms, chapter.title});
   auto with_chapters = replace_nero_chapters(std::move(out), nero);
@@ -289,7 +295,7 @@ void write_xiph(TagLib::Ogg::XiphComment* comment, const MediaTags& tags) {
     comment->removeFields(field);
   std::vector<TagLib::String> old_chapters;
   for (const auto& [key, values] : comment->fieldListMap())
-    if (key.startsWith("CHAPTER")) old_chapters.push_back(key);
+    if (tags.replace_chapters && key.startsWith("CHAPTER")) old_chapters.push_back(key);
   for (const TagLib::String& key : old_chapters) comment->removeFields(key);
   auto set = [&](const char* field, const std::string& value) {
     if (!value.empty()) comment->addField(field, utf8(value));
@@ -304,7 +310,7 @@ void write_xiph(TagLib::Ogg::XiphComment* comment, const MediaTags& tags) {
   set("PODCASTURL", tags.feed_url);
   if (tags.podcast) set("PODCAST", "1");
   set("PODCASTGUID", tags.guid);
-  for (size_t i = 0; i < tags.chapters.size(); ++i) {
+  for (size_t i = 0; tags.replace_chapters && i < tags.chapters.size(); ++i) {
     char key[32];
     std::snprintf(key, sizeof key, "CHAPTER%03zu", i + 1);
     const std::string prefix = key;

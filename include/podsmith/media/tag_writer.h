@@ -32,8 +32,10 @@ struct TaggedChapter {
   std::optional<Picture> image;
 };
 
-/// The tags podsmith owns in a media file. Empty strings, 0 and nullopt mean
-/// "none": the old value is removed, not kept, so tagging twice is idempotent.
+/// The tags podsmith owns in a media file. Empty strings and 0 mean "none": the
+/// old value is removed, not kept, so tagging twice is idempotent. Two exceptions
+/// keep what the file has: no `artwork` keeps its own pictures, and
+/// `replace_chapters = false` its own chapters.
 struct MediaTags {
   std::string title;
   std::string artist;           // the episode's author
@@ -44,6 +46,7 @@ struct MediaTags {
   int track = 0;                // the episode number
   std::optional<Picture> artwork;
   std::vector<TaggedChapter> chapters;
+  bool replace_chapters = true; // false: the file's own chapters stay as they are
   std::string feed_url;         // WFED / purl
   bool podcast = true;          // PCST / pcst
   std::string guid;             // TGID / egid
