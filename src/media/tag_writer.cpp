@@ -137,8 +137,8 @@ TagLib::ID3v2::AttachedPictureFrame* picture_frame(
 constexpr const char* kOwnedId3Frames[] = {"TIT2", "TPE1", "TALB", "TDRC", "TYER", "TDAT", "TIME",
                                            "TRDA", "COMM", "TCON", "TRCK", "WFED", "PCST", "TGID"};
 
-Result<std::string> render_mp3(std::string_view bytes, const std::string& name,
-                               const MediaTags& tags, const FittedPictures& pictures) {
+Result<std::string> render_mp3_whole(std::string_view bytes, const std::string& name,
+                                     const MediaTags& tags, const FittedPictures& pictures) {
   TagLib::ByteVectorStream stream(byte_vector(bytes));
   TagLib::MPEG::File file(&stream, TagLib::ID3v2::FrameFactory::instance(), false);
   if (!file.isValid()) return error_for(ErrorCode::kCorrupt, name, "TagLib cannot read this MP3");
@@ -212,6 +212,32 @@ Result<std::string> render_mp3(std::string_view bytes, const std::string& name,
     return error_for(ErrorCode::kCorrupt, name, "TagLib could not write the ID3v2 tag");
   const TagLib::ByteVector* data = stream.data();
   return std::string(data->data(), data->size());
+}
+
+// TagLib rewrites the ID3v2 tag at the start and strips an ID3v1 tag at the end;
+// the audio between is only copied. So it gets the tag and the first 64 KiB of
+// audio (enough to find the first frame) instead of a 100 MB episode, and the
+// rest is copied after the new tag here: two copies of the file in memory, not four.
+Result<std::string> render_mp3(std::string_view bytes, const std::string& name,
+                               const MediaTags& tags, const FittedPictures& pictures) {
+  constexpr size_t kHeadBytes = 64 * 1024;
+  const size_t tag_end = static_cast<size_t>(std::min<int64_t>(id3v2_tag_size(bytes), static_cast<int64_t>(bytes.size())));
+  size_t end = bytes.size();
+  if (end >= tag_end + 128 && bytes.substr(end - 128, 3) == "TAG") end -= 128;  // ID3v1
+  // An APE tag (rare in MP3) ends before ID3v1: TagLib strips it from the whole file.
+  const bool ape = end >= tag_end + 32 && bytes.substr(end - 32, 8) == "APETAGEX";
+  if (ape || end - tag_end <= 2 * kHeadBytes) return render_mp3_whole(bytes, name, tags, pictures);
+  auto head = render_mp3_whole(bytes.substr(0, tag_end + kHeadBytes), name, tags, pictures);
+  if (!head) return head;
+  const auto new_tag = static_cast<size_t>(id3v2_tag_size(*head));
+  // TagLib wrote the new tag, then the audio it was given as it was.
+  if (head->size() != new_tag + kHeadBytes || head->compare(new_tag, kHeadBytes, bytes.substr(tag_end, kHeadBytes)) != 0)
+    return render_mp3_whole(bytes, name, tags, pictures);
+  std::string out;
+  out.reserve(new_tag + end - tag_end);
+  out.append(*head, 0, new_tag);
+  out.append(bytes.substr(tag_end, end - tag_end));
+  return out;
 }
 
 // ---- MP4: iTunes atoms, Nero chapters ---------------------------------------

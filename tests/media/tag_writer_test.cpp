@@ -144,8 +144,19 @@ TEST_CASE("tag writer writes ID3v2.3 that TagLib, eyeD3, mutagen and ffprobe rea
   // cbr.mp3 has ID3v2.4 tags of its own; vbr-xing.mp3 ID3v2.3 and an ID3v1 tag;
   // chapters.mp3 other chapters (chp1..chp3) and a CTOC of its own.
   std::vector<std::string> files;
-  for (const char* name : {"cbr.mp3", "vbr-xing.mp3", "chapters.mp3"}) {
-    const std::string path = copy_fixture(dir, name, name);
+  // long.mp3: cbr.mp3's audio eight times over (past the 128 KiB where only the
+  // head of the file goes through TagLib), and an ID3v1 tag at the end.
+  {
+    const std::string cbr = podsmith::test::read_file(fixture("media/cbr.mp3"));
+    const auto tag_size = static_cast<size_t>(podsmith::id3v2_tag_size(cbr));
+    std::string long_mp3 = cbr.substr(0, tag_size);
+    for (int i = 0; i < 8; ++i) long_mp3 += cbr.substr(tag_size);
+    long_mp3 += "TAG" + std::string(125, ' ');
+    dir.write("long.mp3", long_mp3);
+  }
+  for (const char* name : {"cbr.mp3", "vbr-xing.mp3", "chapters.mp3", "long.mp3"}) {
+    const std::string path = fs::exists(dir.path() / name) ? (dir.path() / name).string()
+                                                           : copy_fixture(dir, name, name);
     const std::string before = podsmith::test::read_file(path);
     auto result = write_tags(path, tags);
     REQUIRE(result);
@@ -154,6 +165,7 @@ TEST_CASE("tag writer writes ID3v2.3 that TagLib, eyeD3, mutagen and ffprobe rea
     CHECK(result->notes.empty());  // the cover is within the limits
     const std::string after = podsmith::test::read_file(path);
     CHECK(after.substr(0, 4) == std::string("ID3\x03", 4));
+    CHECK(after.compare(after.size() - 128, 3, "TAG") != 0);  // ID3v1 stripped
     CHECK(mp3_audio(after) == mp3_audio(before));  // the audio frames, byte for byte
     files.push_back(path);
 
@@ -326,6 +338,29 @@ TEST_CASE("tag writer scales a cover larger than 1400 px down to a JPEG") {
   CHECK(info->artwork[0].width == 1400);
   CHECK(info->artwork[0].height == 1050);
   CHECK(info->artwork[0].size_bytes <= podsmith::kMaxArtworkBytes);
+}
+
+TEST_CASE("tag writer re-encodes a cover within 1400 px but over 300 KB until it fits") {
+  TempDir dir;
+  // 1000x1000 of noise at JPEG's best quality: about 1 MB, which no quality of 90
+  // to 60 brings under 300 KB at that size, so the cover is also scaled down.
+  const std::string noise = (dir.path() / "noise.jpg").string();
+  REQUIRE(std::system(("ffmpeg -nostdin -v error -y -f lavfi -i "
+                       "'nullsrc=s=1000x1000,geq=random(1)*255:random(1)*255:random(1)*255' "
+                       "-frames:v 1 -q:v 1 '" + noise + "'").c_str()) == 0);
+  const Picture big{"image/jpeg", podsmith::test::read_file(noise)};
+  REQUIRE(big.bytes.size() > 600000);
+  std::string note;
+  auto fitted = podsmith::fit_artwork(big, &note);
+  REQUIRE(fitted);
+  CHECK(fitted->mime_type == "image/jpeg");
+  CHECK(static_cast<int64_t>(fitted->bytes.size()) <= podsmith::kMaxArtworkBytes);
+  CHECK(note.find("scaled from 1000x1000") == 0);
+  // Fitting again changes nothing: the result is within the limits.
+  auto again = podsmith::fit_artwork(*fitted, &note);
+  REQUIRE(again);
+  CHECK(again->bytes == fitted->bytes);
+  CHECK(note.empty());
 }
 
 TEST_CASE("fit_artwork keeps a small cover and refuses what is not an image") {
