@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "media/media_sniff.h"
+#include "media/mp4_chapter_box.h"
 #include "podsmith/media/media_probe.h"
 #include "test_support.h"
 
@@ -420,4 +421,31 @@ TEST_CASE("cut_comment cuts plain text at a word, within the limit") {
   // A multi-byte character is never split.
   const std::string accents = podsmith::cut_comment("ééééééééé", 8);
   CHECK(accents == "éé\u2026");
+}
+
+TEST_CASE("Nero chapter box: at most 255 chapters, and a file without moov is refused") {
+  const std::string m4a = podsmith::test::read_file(fixture("media/aac.m4a"));
+  std::vector<podsmith::NeroChapter> many(256, podsmith::NeroChapter{0, "x"});
+  auto too_many = podsmith::replace_nero_chapters(m4a, many);
+  REQUIRE_FALSE(too_many);
+  CHECK(too_many.error().code == ErrorCode::kInvalidInput);
+  many.pop_back();
+  CHECK(podsmith::replace_nero_chapters(m4a, many));
+  // No chapters and no chpl: the bytes as they were.
+  auto none = podsmith::replace_nero_chapters(m4a, {});
+  REQUIRE(none);
+  CHECK(*none == m4a);
+  // A title over 255 bytes is cut at a character boundary, and removing the
+  // chapters again gives back the original bytes.
+  auto long_title = podsmith::replace_nero_chapters(m4a, {{0, std::string(300, 'a') + "é"}});
+  REQUIRE(long_title);
+  auto removed = podsmith::replace_nero_chapters(*long_title, {});
+  REQUIRE(removed);
+  CHECK(*removed == m4a);  // aac.m4a has a udta (ffmpeg's tags): only chpl came and went
+  auto cut = podsmith::replace_nero_chapters(m4a, {{0, std::string(254, 'a') + "é"}});
+  REQUIRE(cut);
+  CHECK(cut->find(std::string(254, 'a') + "\xC3") == std::string::npos);
+  auto no_moov = podsmith::replace_nero_chapters(std::string("\0\0\0\x08" "free", 8), {{0, "a"}});
+  REQUIRE_FALSE(no_moov);
+  CHECK(no_moov.error().code == ErrorCode::kCorrupt);
 }
