@@ -2,6 +2,7 @@
 #include "podsmith/serve/server.h"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -176,6 +177,13 @@ class HttpServer final : public Server {
 
   void routes() {
     http_.new_task_queue = [] { return new httplib::ThreadPool(kThreads); };
+    // httplib's default also sets SO_REUSEPORT, with which a second serve on the same
+    // port would bind and share the connections; SO_REUSEADDR alone only allows a
+    // restart while old connections linger.
+    http_.set_socket_options([](socket_t sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     http_.set_keep_alive_timeout(2);  // so that stop() does not wait long for idle connections
     http_.Get("/_podsmith/reload.js", [](const httplib::Request&, httplib::Response& res) {
       res.set_header("Cache-Control", "no-store");
@@ -294,12 +302,14 @@ class HttpServer final : public Server {
       if (req.has_header("Range") && !range_is_satisfiable(req.get_header_value("Range"), static_cast<int64_t>(html.size()))) {
         return unsatisfiable(res, static_cast<int64_t>(html.size()));
       }
+      clamp_ranges(req, static_cast<int64_t>(html.size()));
       res.set_content(std::move(html), type);
       return;
     }
     if (req.has_header("Range") && !range_is_satisfiable(req.get_header_value("Range"), version.size_bytes)) {
       return unsatisfiable(res, version.size_bytes);
     }
+    clamp_ranges(req, version.size_bytes);
     // Sent from the file in pieces; httplib cuts the ranges out of it (206).
     const auto size = static_cast<size_t>(version.size_bytes);
     res.set_content_provider(size, type, [file, size](size_t offset, size_t length, httplib::DataSink& sink) {
@@ -315,6 +325,31 @@ class HttpServer final : public Server {
       (void)size;
       return true;
     });
+  }
+
+  // httplib 0.11.4 cuts a range as given: "bytes=100-99999" of a 1,000-byte file
+  // would promise 99,900 bytes. RFC 9110 14.1.1: a last position past the end means
+  // the end, and a range that starts past it is left out (range_is_satisfiable has
+  // already answered 416 when none is left). The request is httplib's own,
+  // non-const object (Server::process_request's local), handed to us as const.
+  static void clamp_ranges(const httplib::Request& req, int64_t size_bytes) {
+    auto& ranges = const_cast<httplib::Ranges&>(req.ranges);
+    const auto size = static_cast<ssize_t>(size_bytes);
+    httplib::Ranges kept;
+    for (auto [first, last] : ranges) {
+      if (first == -1 && last == -1) continue;
+      if (first == -1) {  // a suffix: httplib turns it into offsets itself
+        kept.emplace_back(first, std::min(last, size));
+        continue;
+      }
+      if (first >= size) continue;
+      kept.emplace_back(first, last == -1 ? -1 : std::min(last, size - 1));
+    }
+    // Several ranges: httplib 0.11.4 gives each part "Content-Range: bytes a-b/0"
+    // (the length of an empty body, not the file's). Players ask for one range;
+    // several get the whole file with 200, which RFC 9110 14.2 allows.
+    if (kept.size() > 1) kept.clear();
+    ranges = std::move(kept);
   }
 
   static void unsatisfiable(httplib::Response& res, int64_t size_bytes) {
