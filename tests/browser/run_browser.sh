@@ -6,7 +6,8 @@
 # tests/browser/node_modules are missing or chromium cannot start.
 #   run_browser.sh PODSMITH SOURCE_DIR [--fixture-site] [--lighthouse]
 # --fixture-site: serve the hand-written tests/fixtures/serve-site as site/ instead
-# of the site the build writes (a real test of serve in a browser on its own).
+# of the site the build writes (a real test of serve in a browser on its own), with
+# the reload script on, and check that editing a sidecar reloads the open page.
 set -euo pipefail
 podsmith=$1 source=$2
 shift 2
@@ -39,7 +40,14 @@ if ((fixture)); then
   cp -r "$source/tests/fixtures/serve-site" "$work/site"
 fi
 
-"$podsmith" serve --port 0 --no-reload --log-requests -C "$work" >"$work/serve.log" 2>&1 &
+# The site as published (--no-reload), except for the fixture site, which also checks
+# that an edit reloads the open page (the reload script, the event stream).
+serve_args=(--no-reload)
+if ((fixture)); then
+  serve_args=()
+  args+=(--reload-check)
+fi
+"$podsmith" serve --port 0 "${serve_args[@]}" --log-requests -C "$work" >"$work/serve.log" 2>&1 &
 serve_pid=$!
 url=
 for _ in $(seq 100); do

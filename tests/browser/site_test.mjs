@@ -6,12 +6,14 @@
 // chapter link; axe-core finds nothing serious; the JSON-LD carries what search
 // engines read; Lighthouse scores the home page and one episode page.
 //
-//   node site_test.mjs URL WORKSPACE [--lighthouse]
+//   node site_test.mjs URL WORKSPACE [--lighthouse] [--reload-check]
+// --reload-check (serve runs with its reload script): last, edit a sidecar and wait
+// for the open page to reload.
 // Exit 0: all passed; 1: a check failed (each failure printed); 77: chromium
 // cannot run here (skipped, with the reason).
 import { chromium } from "playwright-core";
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -218,6 +220,30 @@ for (const pageUrl of pages) {
   console.log(`${failures.some((f) => f.startsWith(where + ":")) ? "failed" : "ok"} ${where}`);
   await page.close();
 }
+// ---- Live reload (serve run without --no-reload): an edited sidecar reloads the open page ----
+if (process.argv.includes("--reload-check")) {
+  const where = "reload";
+  const t = performance.now();
+  const page = await context.newPage();
+  const listening = page.waitForRequest((r) => r.url().endsWith("/_podsmith/events"), { timeout: 10000 });
+  await page.goto(new URL("/", origin).href, { waitUntil: "load" });
+  try {
+    await listening;
+    await page.waitForTimeout(200); // the stream's first bytes: the server now counts this page as open
+    const reloaded = page.waitForEvent("load", { timeout: 15000 });
+    const media = join(workspace, "media");
+    const sidecar = readdirSync(media).find((f) => f.endsWith(".md"));
+    const text = readFileSync(join(media, sidecar), "utf8");
+    writeFileSync(join(media, `.${sidecar}.tmp`), text.replace(/^title = "(.*)"$/m, 'title = "$1 (edited)"'));
+    renameSync(join(media, `.${sidecar}.tmp`), join(media, sidecar));
+    await reloaded;
+    console.log(`ok ${where}: the page reloaded ${seconds(t)} s after the page opened`);
+  } catch (e) {
+    fail(where, `the open page did not reload after media/ changed: ${String(e.message).split("\n")[0]}`);
+  }
+  await page.close();
+}
+
 await context.close();
 rmSync(profile, { recursive: true, force: true });
 console.log(`${pages.length} pages checked in ${seconds(checked)} s`);
