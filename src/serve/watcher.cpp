@@ -39,6 +39,9 @@ class InotifyWatcher final : public Watcher {
     close(wake_fd_);
   }
 
+  // The root itself, for a watched folder created later (theme/ after a while).
+  std::optional<Error> add_root() { return add_one("", IN_CREATE | IN_MOVED_TO | IN_ONLYDIR); }
+
   // Watches `relative` and every folder under it (not hidden ones).
   std::optional<Error> add_tree(const std::string& relative) {
     std::error_code ec;
@@ -88,9 +91,9 @@ class InotifyWatcher final : public Watcher {
   }
 
  private:
-  std::optional<Error> add_one(const std::string& relative) {
+  std::optional<Error> add_one(const std::string& relative, uint32_t events = kEvents) {
     const std::string path = (fs::path(root_) / relative).string();
-    const int wd = inotify_add_watch(fd_, path.c_str(), kEvents);
+    const int wd = inotify_add_watch(fd_, path.c_str(), events);
     if (wd < 0) {
       return Error{ErrorCode::kUnreadable,
                    std::string("cannot watch the folder: ") + std::strerror(errno) +
@@ -115,7 +118,13 @@ class InotifyWatcher final : public Watcher {
       const auto folder = folders_.find(event->wd);
       if (folder == folders_.end()) continue;
       std::string relative = folder->second;
-      if (event->len > 0) relative += "/" + std::string(event->name);
+      if (event->len > 0) relative += (relative.empty() ? "" : "/") + std::string(event->name);
+      if (folder->second.empty()) {  // the root: only a watched folder that appears counts
+        if (std::find(options_.folders.begin(), options_.folders.end(), relative) == options_.folders.end() ||
+            !(event->mask & IN_ISDIR) || !(event->mask & (IN_CREATE | IN_MOVED_TO))) {
+          continue;
+        }
+      }
       if (hidden_anywhere(relative) || (options_.ignore && options_.ignore(relative))) continue;
       if ((event->mask & IN_ISDIR) && (event->mask & (IN_CREATE | IN_MOVED_TO))) add_tree(relative);
       changed.insert(relative);
@@ -141,6 +150,7 @@ Result<std::unique_ptr<Watcher>> Watcher::start(const std::string& root, const W
     return Error{ErrorCode::kUnreadable, std::string("eventfd: ") + std::strerror(errno), root, 0, 0};
   }
   auto watcher = std::make_unique<InotifyWatcher>(root, options, fd, wake);
+  if (auto e = watcher->add_root()) return *e;
   for (const std::string& folder : options.folders) {
     if (auto e = watcher->add_tree(folder)) return *e;
   }

@@ -16,7 +16,9 @@
 namespace podsmith {
 
 struct WatchOptions {
-  std::vector<std::string> folders = {"feeds", "media", "theme"};  // workspace-relative; missing ones are skipped
+  /// Workspace-relative top-level folders; one missing at the start is watched
+  /// once it is created.
+  std::vector<std::string> folders = {"feeds", "media", "theme"};
   std::chrono::milliseconds debounce{200};
   /// Paths that never start a batch (e.g. a build's own outputs). Default: none
   /// ignored but names starting with '.' (editors' and builds' temporary files).
