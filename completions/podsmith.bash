@@ -32,7 +32,7 @@ _podsmith() {
   done
   COMPREPLY=()
   if [[ -z $command ]]; then
-    mapfile -t COMPREPLY < <(compgen -W "init add build import lint publish probe tag -h --help --version" -- "$cur")
+    mapfile -t COMPREPLY < <(compgen -W "init add build import lint publish serve probe tag -h --help --version" -- "$cur")
     return
   fi
 
@@ -59,7 +59,7 @@ _podsmith() {
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       return ;;
     --title | --base-url | --name | --author | --email | --language | --date | --season | \
-      --episode | -j | --jobs | --parallel | --limit-rate)
+      --episode | -j | --jobs | --parallel | --limit-rate | -p | --port | --host)
       return ;;
   esac
 
@@ -82,6 +82,9 @@ _podsmith() {
       ;;
     publish)
       opts="-h --help --feed -n --dry-run --no-build --verify-remote --force --accept-new-host-key --limit-rate -j --parallel --json -C --root"
+      ;;
+    serve)
+      opts="-h --help -p --port --host --no-reload --log-requests -C --root"
       ;;
     probe)
       opts="-h --help --json -j --jobs"

@@ -4,7 +4,7 @@
 # commands: tests/packaging/check_completions.py fails when a command or option that
 # `podsmith --help` lists is missing here.
 
-set -l commands init add build import lint publish probe tag
+set -l commands init add build import lint publish serve probe tag
 
 # Feed names of the workspace: feeds/NAME.toml under the -C/--root given, else here.
 function __podsmith_feeds
@@ -34,6 +34,7 @@ complete -c podsmith -n "not __fish_seen_subcommand_from $commands" -a build -d 
 complete -c podsmith -n "not __fish_seen_subcommand_from $commands" -a import -d 'Turn another host\'s feed into a workspace'
 complete -c podsmith -n "not __fish_seen_subcommand_from $commands" -a lint -d 'Check feeds against directory rules'
 complete -c podsmith -n "not __fish_seen_subcommand_from $commands" -a publish -d 'Upload what changed, verify it, notify directories'
+complete -c podsmith -n "not __fish_seen_subcommand_from $commands" -a serve -d 'Preview the workspace as it will be published'
 complete -c podsmith -n "not __fish_seen_subcommand_from $commands" -a probe -d 'Show what podsmith reads from media files'
 complete -c podsmith -n "not __fish_seen_subcommand_from $commands" -a tag -d "Write each episode's title, artwork, chapters and podcast tags into its media"
 
@@ -89,6 +90,14 @@ complete -c podsmith -n '__fish_seen_subcommand_from lint' -l online -d 'Also fe
 complete -c podsmith -n '__fish_seen_subcommand_from lint' -l strict -d 'Fail on warnings too'
 complete -c podsmith -n '__fish_seen_subcommand_from lint' -s j -l jobs -x -d 'Requests in flight at once with --online'
 complete -c podsmith -n '__fish_seen_subcommand_from lint' -l list-rules -d 'List every rule'
+
+# podsmith serve
+complete -c podsmith -n '__fish_seen_subcommand_from serve' -s h -l help -d 'Print help and exit'
+complete -c podsmith -n '__fish_seen_subcommand_from serve' -s p -l port -x -d 'Port to listen on; 0: any free one'
+complete -c podsmith -n '__fish_seen_subcommand_from serve' -l host -x -a '127.0.0.1 ::1 0.0.0.0' -d 'Address to listen on'
+complete -c podsmith -n '__fish_seen_subcommand_from serve' -l no-reload -d 'Serve pages byte for byte'
+complete -c podsmith -n '__fish_seen_subcommand_from serve' -l log-requests -d 'Print a line per request'
+complete -c podsmith -n '__fish_seen_subcommand_from serve' -s C -l root -x -a '(__fish_complete_directories)' -d 'The workspace\'s root'
 
 # podsmith publish
 complete -c podsmith -n '__fish_seen_subcommand_from publish' -s h -l help -d 'Print help and exit'

@@ -24,5 +24,6 @@ void setup_import(CLI::App& app, int* exit_code);
 void setup_lint(CLI::App& app, int* exit_code);
 void setup_publish(CLI::App& app, int* exit_code);
 void setup_tag(CLI::App& app, int* exit_code);
+void setup_serve(CLI::App& app, int* exit_code);
 
 }  // namespace podsmith::cli

@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
   podsmith::cli::setup_import(app, &exit_code);
   podsmith::cli::setup_lint(app, &exit_code);
   podsmith::cli::setup_publish(app, &exit_code);
+  podsmith::cli::setup_serve(app, &exit_code);
   podsmith::cli::setup_probe(app, &exit_code);
   podsmith::cli::setup_tag(app, &exit_code);
 
