@@ -26,7 +26,7 @@ version=$("$podsmith" --version)
 mapfile -t commands < <(PYTHONPATH=$source_dir/tests/packaging python3 -B -c \
   'import sys, podsmith_help; print("\n".join(podsmith_help.commands(sys.argv[1])))' "$podsmith")
 ((${#commands[@]} > 0)) || problem "podsmith --help lists no commands"
-expected=(usr/bin/podsmith usr/share/man/man1/podsmith.1.gz
+expected=(usr/bin/podsmith usr/lib/podsmith/podsmith-serve usr/share/man/man1/podsmith.1.gz
   usr/share/bash-completion/completions/podsmith
   usr/share/zsh/vendor-completions/_podsmith
   usr/share/fish/vendor_completions.d/podsmith.fish

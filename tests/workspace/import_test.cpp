@@ -50,7 +50,9 @@ constexpr NotImported kNotImported[] = {
 std::vector<std::string> fixture_xml_files() {
   std::vector<std::string> out;
   for (const auto& e : fs::recursive_directory_iterator(source_path("tests/fixtures")))
-    if (e.is_regular_file() && e.path().extension() == ".xml") out.push_back(e.path().string());
+    // A website fixture's sitemap.xml (tests/fixtures/serve-site/) is XML but no feed.
+    if (e.is_regular_file() && e.path().extension() == ".xml" && e.path().filename() != "sitemap.xml")
+      out.push_back(e.path().string());
   std::sort(out.begin(), out.end());
   return out;
 }
