@@ -1,4 +1,4 @@
-// podsmith loads libcurl, libcrypto and libxml2 only when a command first calls them
+// podsmith loads libcurl, libcrypto, libxml2, FFmpeg and libebur128 only when a command first calls them
 // (src/base/lazy_library.h). Asked with the dynamic loader's own trace (LD_DEBUG=libs,
 // on stderr), not with a timing: which libraries each run initialised.
 #include <catch2/catch.hpp>
@@ -23,7 +23,7 @@ bool loaded(const std::string& trace, const std::string& soname) {
 
 }  // namespace
 
-TEST_CASE("probe and a no-change build start without libcurl, libcrypto and libxml2") {
+TEST_CASE("probe and a no-change build start without libcurl, libcrypto, libxml2 and FFmpeg") {
   RunOptions traced;
   traced.env = {"LD_DEBUG=libs"};
   const auto probe = run_podsmith({"probe", "media/2006-01-mvp-award-beginnings.mp3"}, traced);
@@ -32,6 +32,18 @@ TEST_CASE("probe and a no-change build start without libcurl, libcrypto and libx
   CHECK_FALSE(loaded(probe.err, "libcurl.so.4"));
   CHECK_FALSE(loaded(probe.err, "libcrypto.so.3"));
   CHECK_FALSE(loaded(probe.err, "libxml2.so.2"));
+  // FFmpeg's libraries and libebur128 only when audio is decoded (src/audio/ffmpeg_api.cpp).
+  for (const char* soname : {"libavformat.so.59", "libavcodec.so.59", "libavutil.so.57", "libswresample.so.4",
+                             "libebur128.so.1"})
+    CHECK_FALSE(loaded(probe.err, soname));
+  const auto loudness =
+      run_podsmith({"probe", "--loudness", "media/2006-01-mvp-award-beginnings.mp3"}, traced);
+  CHECK(loudness.exit_code == 0);
+  CHECK(loudness.out.find("LUFS") != std::string::npos);
+  for (const char* soname : {"libavformat.so.59", "libavcodec.so.59", "libavutil.so.57", "libswresample.so.4",
+                             "libebur128.so.1"})
+    CHECK(loaded(loudness.err, soname));
+  CHECK_FALSE(loaded(loudness.err, "libcurl.so.4"));
 
   TempDir dir;
   fs::create_directories(dir.path() / "feeds");
@@ -52,6 +64,8 @@ TEST_CASE("probe and a no-change build start without libcurl, libcrypto and libx
   CHECK_FALSE(loaded(again.err, "libxml2.so.2"));
   CHECK_FALSE(loaded(again.err, "libcrypto.so.3"));
   CHECK_FALSE(loaded(again.err, "libcurl.so.4"));
+  CHECK_FALSE(loaded(again.err, "libavformat.so.59"));
+  CHECK_FALSE(loaded(again.err, "libavcodec.so.59"));
 
   // Raw HTML in the notes is read by libxml2's parser, which then loads on demand.
   const fs::path notes = dir.path() / "media/2006-01-mvp-award-beginnings.md";
