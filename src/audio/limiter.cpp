@@ -82,6 +82,10 @@ void TruePeakLimiter::advance(std::vector<float>& out, int64_t real_end) {
     const double low = window_.front().second;
     // 3. Hold and release; 4. the mean of the last L held gains.
     held_ = std::min(low, held_ + (1 - held_) * release_);
+    if (k == 0) {  // the L frames before the first count as held like it, not as 1
+      std::fill(ring_.begin(), ring_.end(), held_);
+      ring_sum_ = held_ * static_cast<double>(lookahead_);
+    }
     double& slot = ring_[static_cast<size_t>(k % lookahead_)];
     ring_sum_ += held_ - slot;
     slot = held_;
