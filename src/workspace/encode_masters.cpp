@@ -15,7 +15,7 @@ namespace {
 
 constexpr const char* kEncodeCacheFile = ".podsmith/encode-cache.json";
 // Bumped when master_audio() would make different bytes from the same input.
-constexpr const char* kEncoderVersion = "1";
+constexpr const char* kEncoderVersion = "2";
 
 std::string join(const std::string& root, const std::string& relative) {
   return root.empty() || root == "." ? relative : root + "/" + relative;
