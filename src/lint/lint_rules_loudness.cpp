@@ -8,7 +8,14 @@
 #include <cstdio>
 #include <string>
 
+#include <stdlib.h>
+
+#include <filesystem>
+#include <map>
+
 #include "lint/lint_rules.h"
+#include "podsmith/audio/loudness.h"
+#include "podsmith/base/http_client.h"
 
 namespace podsmith::lint {
 namespace {
@@ -97,6 +104,60 @@ std::vector<Finding> lint_loudness(const FeedDocument& doc, const LintOptions& o
     return std::tie(a.file, a.line, a.column, a.rule) < std::tie(b.file, b.line, b.column, b.rule);
   });
   return findings;
+}
+
+}  // namespace podsmith
+
+namespace podsmith {
+
+std::vector<Finding> lint_loudness_online(const FeedDocument& doc, const LintOptions& options,
+                                          const LoudnessLimits& limits, const OnlineLintOptions& online) {
+  if (!doc.channel) return {};
+  // Each enclosure once, downloaded whole into a private temporary directory.
+  std::vector<std::string> urls;
+  for (const FeedElement* item : doc.items) {
+    if (const FeedElement* enclosure = item->child("", "enclosure")) {
+      const std::string url(lint::attr(enclosure, "url"));
+      if ((url.rfind("http://", 0) == 0 || url.rfind("https://", 0) == 0) &&
+          std::find(urls.begin(), urls.end(), url) == urls.end())
+        urls.push_back(url);
+    }
+  }
+  if (urls.empty()) return {};
+  std::string dir = (std::filesystem::temp_directory_path() / "podsmith-loudness-XXXXXX").string();
+  if (::mkdtemp(dir.data()) == nullptr) return {};
+  std::vector<HttpDownloadRequest> downloads;
+  for (size_t i = 0; i < urls.size(); ++i) {
+    HttpDownloadRequest d;
+    d.request.method = "GET";
+    d.request.url = urls[i];
+    d.path = dir + "/" + std::to_string(i);
+    downloads.push_back(std::move(d));
+  }
+  HttpOptions http;
+  http.timeout_s = 0;  // an episode takes as long as it takes; a stall still ends it
+  if (!online.ca_file.empty()) http.ca_file = online.ca_file;
+  const auto results = http_download_all(downloads, http, std::max(1, online.parallel));
+  std::vector<std::string> paths;
+  std::vector<size_t> which;
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (results[i] && results[i]->complete) {
+      paths.push_back(downloads[i].path);
+      which.push_back(i);
+    }
+  }
+  // A download that failed is the online rules' finding (apple/enclosure-reachable), not ours.
+  std::map<std::string, MediaInfo> media;
+  probe_loudness_each(paths, [&](size_t k, Result<MediaInfo> info) {
+    if (info.has_value()) media[urls[which[k]]] = std::move(info.value());
+  });
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+  return lint_loudness(doc, options, limits, [&](const std::string& url) -> std::optional<MediaInfo> {
+    auto it = media.find(url);
+    if (it == media.end()) return std::nullopt;
+    return it->second;
+  });
 }
 
 }  // namespace podsmith

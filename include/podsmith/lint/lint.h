@@ -116,6 +116,14 @@ struct LoudnessLimits {
 std::vector<Finding> lint_loudness(const FeedDocument& doc, const LintOptions& options, const LoudnessLimits& limits,
                                    const std::function<std::optional<MediaInfo>(const std::string& url)>& media);
 
+/// lint_loudness() on the feed's enclosures as published: each http(s) enclosure is
+/// downloaded whole into a temporary directory (removed after), decoded and
+/// measured on every core. Slow for a long feed, so `podsmith lint --online` runs it
+/// only when `--rules` names "loudness". An enclosure that cannot be fetched or
+/// decoded is skipped (the online rules report the first).
+std::vector<Finding> lint_loudness_online(const FeedDocument& doc, const LintOptions& options,
+                                          const LoudnessLimits& limits, const OnlineLintOptions& online = {});
+
 /// Compiler-style text, one finding per line and its hint on the next:
 ///   feed.xml:12:5: error[apple/explicit-value]: itunes:explicit is "maybe"
 ///     hint: write true or false
