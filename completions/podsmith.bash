@@ -32,7 +32,7 @@ _podsmith() {
   done
   COMPREPLY=()
   if [[ -z $command ]]; then
-    mapfile -t COMPREPLY < <(compgen -W "init add build import lint publish serve probe tag -h --help --version" -- "$cur")
+    mapfile -t COMPREPLY < <(compgen -W "init add build import lint publish serve probe master tag -h --help --version" -- "$cur")
     return
   fi
 
@@ -69,7 +69,7 @@ _podsmith() {
       opts="-h --help --title --base-url --name --author --email --language"
       ;;
     add)
-      opts="-h --help --feed --notes --title --date --season --episode --type -C --root"
+      opts="-h --help --feed --notes --title --date --season --episode --type --master -C --root"
       ;;
     build)
       opts="-h --help --feed -n --dry-run --no-cache --json --lint --format -j --jobs -C --root"
@@ -87,7 +87,10 @@ _podsmith() {
       opts="-h --help -p --port --host --no-reload --log-requests -C --root"
       ;;
     probe)
-      opts="-h --help --json -j --jobs"
+      opts="-h --help --json --loudness -j --jobs"
+      ;;
+    master)
+      opts="-h --help -o --output --target --true-peak --format --bitrate --mono --json -n --dry-run"
       ;;
     tag)
       opts="-h --help -n --dry-run --json -C --root"
@@ -106,7 +109,7 @@ _podsmith() {
       compopt -o filenames 2>/dev/null
       mapfile -t COMPREPLY < <(compgen -d -- "$cur")
       ;;
-    add | probe | lint | import | tag)
+    add | probe | lint | import | master | tag)
       compopt -o filenames 2>/dev/null
       mapfile -t COMPREPLY < <(compgen -f -- "$cur")
       ;;

@@ -4,7 +4,7 @@
 # commands: tests/packaging/check_completions.py fails when a command or option that
 # `podsmith --help` lists is missing here.
 
-set -l commands init add build import lint publish serve probe tag
+set -l commands init add build import lint publish serve probe master tag
 
 # Feed names of the workspace: feeds/NAME.toml under the -C/--root given, else here.
 function __podsmith_feeds
@@ -36,6 +36,7 @@ complete -c podsmith -n "not __fish_seen_subcommand_from $commands" -a lint -d '
 complete -c podsmith -n "not __fish_seen_subcommand_from $commands" -a publish -d 'Upload what changed, verify it, notify directories'
 complete -c podsmith -n "not __fish_seen_subcommand_from $commands" -a serve -d 'Preview the workspace as it will be published'
 complete -c podsmith -n "not __fish_seen_subcommand_from $commands" -a probe -d 'Show what podsmith reads from media files'
+complete -c podsmith -n "not __fish_seen_subcommand_from $commands" -a master -d 'Make a publishable file from a master'
 complete -c podsmith -n "not __fish_seen_subcommand_from $commands" -a tag -d "Write each episode's title, artwork, chapters and podcast tags into its media"
 
 # podsmith init [DIR]
@@ -58,6 +59,7 @@ complete -c podsmith -n '__fish_seen_subcommand_from add' -l date -x -d 'Publica
 complete -c podsmith -n '__fish_seen_subcommand_from add' -l season -x -d 'Season number'
 complete -c podsmith -n '__fish_seen_subcommand_from add' -l episode -x -d 'Episode number'
 complete -c podsmith -n '__fish_seen_subcommand_from add' -l type -x -a 'full trailer bonus' -d 'Episode type'
+complete -c podsmith -n '__fish_seen_subcommand_from add' -l master -d 'The files are masters'
 complete -c podsmith -n '__fish_seen_subcommand_from add' -s C -l root -x -a '(__fish_complete_directories)' -d 'The workspace\'s root'
 
 # podsmith build
@@ -117,6 +119,19 @@ complete -c podsmith -n '__fish_seen_subcommand_from probe' -F
 complete -c podsmith -n '__fish_seen_subcommand_from probe' -s h -l help -d 'Print help and exit'
 complete -c podsmith -n '__fish_seen_subcommand_from probe' -l json -d 'Print one JSON array'
 complete -c podsmith -n '__fish_seen_subcommand_from probe' -s j -l jobs -x -d 'Files read at once'
+complete -c podsmith -n '__fish_seen_subcommand_from probe' -l loudness -d 'Also decode and measure loudness'
+
+# podsmith master IN
+complete -c podsmith -n '__fish_seen_subcommand_from master' -F
+complete -c podsmith -n '__fish_seen_subcommand_from master' -s h -l help -d 'Print help and exit'
+complete -c podsmith -n '__fish_seen_subcommand_from master' -s o -l output -r -d 'Where to write'
+complete -c podsmith -n '__fish_seen_subcommand_from master' -l target -x -d 'Integrated loudness in LUFS'
+complete -c podsmith -n '__fish_seen_subcommand_from master' -l true-peak -x -d 'True-peak ceiling in dBTP'
+complete -c podsmith -n '__fish_seen_subcommand_from master' -l format -x -a 'mp3 m4a opus' -d 'Encoded format'
+complete -c podsmith -n '__fish_seen_subcommand_from master' -l bitrate -x -d 'Bitrate, like 128k'
+complete -c podsmith -n '__fish_seen_subcommand_from master' -l mono -d 'Mix down to one channel'
+complete -c podsmith -n '__fish_seen_subcommand_from master' -l json -d 'Print the result as JSON'
+complete -c podsmith -n '__fish_seen_subcommand_from master' -s n -l dry-run -d 'Measure and say what would be done'
 
 # podsmith tag [SIDECAR...]
 complete -c podsmith -n '__fish_seen_subcommand_from tag' -F

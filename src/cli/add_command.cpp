@@ -53,7 +53,7 @@ int run_add(AddCommandOptions opt) {
     return kExitFailed;
   }
   for (const AddedEpisode& a : *added) {
-    if (a.copied) std::printf("copied %s\n", a.media.c_str());
+    if (a.copied) std::printf("copied %s\n", opt.add.master ? "the master" : a.media.c_str());
     std::printf("wrote %s (guid %s, %s%s)\n", a.sidecar.c_str(), a.guid.c_str(), format_rfc3339(a.date).c_str(),
                 a.episode ? (", episode " + std::to_string(*a.episode)).c_str() : "");
   }
@@ -70,7 +70,8 @@ void setup_add(CLI::App& app, int* exit_code) {
       "is copied in. Refuses to overwrite an existing sidecar.\n\n"
       "Examples:\n"
       "  podsmith add ~/Recordings/ep12.mp3 --notes ep12-notes.md\n"
-      "  podsmith add media/ep13.m4a --title \"Q&A\" --date 2024-05-01T09:00:00+02:00 --type bonus");
+      "  podsmith add media/ep13.m4a --title \"Q&A\" --date 2024-05-01T09:00:00+02:00 --type bonus\n"
+      "  podsmith add --master ~/Recordings/ep14.wav --notes ep14-notes.md");
   sub->add_option("media", opt->media, "Media files")->required()->type_name("MEDIA");
   sub->add_option("--feed", opt->add.feed, "The feed whose episode numbers continue (default: the only feed)");
   sub->add_option("--notes", opt->notes_file, "Show notes in Markdown, from a file or - for stdin")->type_name("FILE|-");
@@ -79,6 +80,8 @@ void setup_add(CLI::App& app, int* exit_code) {
   sub->add_option("--season", opt->season, "Season number")->check(CLI::PositiveNumber);
   sub->add_option("--episode", opt->episode, "Episode number (default: the feed's next)")->check(CLI::PositiveNumber);
   sub->add_option("--type", opt->add.episode_type, "full, trailer or bonus")->check(CLI::IsMember({"full", "trailer", "bonus"}));
+  sub->add_flag("--master", opt->add.master,
+                "The files are masters: build makes the media from them with the feed's [encode]");
   sub->add_option("-C,--root", opt->root, "The workspace's root (default: here)")->type_name("DIR");
   sub->callback([opt, exit_code] { *exit_code = run_add(*opt); });
 }

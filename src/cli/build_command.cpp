@@ -12,6 +12,7 @@
 #include "podsmith/workspace/build.h"
 #include "podsmith/base/file_io.h"
 #include "podsmith/lint/lint.h"
+#include "podsmith/workspace/media_loudness.h"
 #include "podsmith/feed/rss_reader.h"
 #include "cli/terminal.h"
 
@@ -52,6 +53,16 @@ LintResult lint_built(const BuildCommandOptions& opt, const BuildReport& report)
     options.file = "feeds/" + show.name + ".xml";
     std::vector<Finding> findings = lint_feed(*doc, options);
     result.findings.insert(result.findings.end(), findings.begin(), findings.end());
+    // The loudness rules, on the workspace's own media (measured once, cached).
+    FeedMediaLoudness media = measure_feed_media(opt.root, show);
+    for (const Error& e : media.errors) result.unreadable.push_back(e);
+    std::vector<Finding> loud = lint_loudness(*doc, options, LoudnessLimits{media.target_lufs, media.true_peak_dbtp},
+                                              [&](const std::string& url) -> std::optional<MediaInfo> {
+                                                auto it = media.by_url.find(url);
+                                                if (it == media.by_url.end()) return std::nullopt;
+                                                return it->second;
+                                              });
+    result.findings.insert(result.findings.end(), loud.begin(), loud.end());
   }
   return result;
 }

@@ -17,6 +17,7 @@ enum ExitCode : int {
 
 /// Each declares its command on `app`; when it runs, its exit code goes to *exit_code.
 void setup_probe(CLI::App& app, int* exit_code);
+void setup_master(CLI::App& app, int* exit_code);
 void setup_init(CLI::App& app, int* exit_code);
 void setup_add(CLI::App& app, int* exit_code);
 void setup_build(CLI::App& app, int* exit_code);

@@ -115,6 +115,11 @@ int run_lint(const LintCommandOptions& opt) {
       };
       std::vector<Finding> more = lint_online(doc, options, online);
       if (progress) progress->finish();
+      // The loudness rules download every enclosure whole: only when asked by name.
+      if (std::find(options.rule_sets.begin(), options.rule_sets.end(), "loudness") != options.rule_sets.end()) {
+        std::vector<Finding> loud = lint_loudness_online(doc, options, LoudnessLimits{}, online);
+        more.insert(more.end(), loud.begin(), loud.end());
+      }
       found.insert(found.end(), more.begin(), more.end());
       std::stable_sort(found.begin(), found.end(), [](const Finding& a, const Finding& b) {
         return std::tie(a.line, a.column, a.rule) < std::tie(b.line, b.column, b.rule);

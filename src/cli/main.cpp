@@ -52,6 +52,7 @@ int main(int argc, char** argv) {
   podsmith::cli::setup_publish(app, &exit_code);
   podsmith::cli::setup_serve(app, &exit_code);
   podsmith::cli::setup_probe(app, &exit_code);
+  podsmith::cli::setup_master(app, &exit_code);
   podsmith::cli::setup_tag(app, &exit_code);
 
   if (reject_unknown_command(app, argc, argv)) return podsmith::cli::kExitUsage;

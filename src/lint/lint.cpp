@@ -19,12 +19,13 @@ namespace lint {
 
 namespace {
 
-constexpr std::array<std::pair<std::string_view, unsigned>, 5> kSetNames = {{
+constexpr std::array<std::pair<std::string_view, unsigned>, 6> kSetNames = {{
     {"rss", kRss},
     {"apple", kApple},
     {"psp1", kPsp1},
     {"podcastindex", kPodcastIndex},
     {"spotify", kSpotify},
+    {"loudness", kLoudness},
 }};
 
 std::array<std::span<const Rule>, 4> offline_families() {
@@ -454,6 +455,7 @@ const std::vector<RuleInfo>& lint_rules() {
     for (std::span<const lint::Rule> family : lint::offline_families())
       for (const lint::Rule& r : family) out.push_back(info_of(r, false));
     for (const lint::Rule& r : lint::online_rules()) out.push_back(info_of(r, true));
+    for (const lint::Rule& r : lint::loudness_rules()) out.push_back(info_of(r, false));
     return out;
   }();
   return rules;

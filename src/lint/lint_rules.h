@@ -26,7 +26,8 @@ enum RuleSetBit : unsigned {
   kPsp1 = 1u << 2,
   kPodcastIndex = 1u << 3,
   kSpotify = 1u << 4,
-  kAllSets = (1u << 5) - 1,
+  kLoudness = 1u << 5,  // the media's own audio: lint_loudness() runs these, with the media at hand
+  kAllSets = (1u << 6) - 1,
 };
 
 /// The children of an <item> that the rules look at. The engine finds them in one
@@ -144,6 +145,7 @@ std::span<const Rule> apple_rules();
 std::span<const Rule> podcastindex_rules();
 std::span<const Rule> spotify_rules();
 std::span<const Rule> online_rules();
+std::span<const Rule> loudness_rules();  // run by lint_loudness(), not lint_feed()
 
 /// The bits of the sets named in `names`; every set when empty.
 unsigned selected_sets(const std::vector<std::string>& names);

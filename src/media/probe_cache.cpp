@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+
 #include "base/json_writer.h"
 #include "podsmith/base/file_io.h"
 
@@ -71,6 +73,20 @@ void write_media_info(JsonWriter& j, const MediaInfo& m) {
   j.key("warnings").begin_array();
   for (const std::string& w : m.warnings) j.value(w);
   j.end_array();
+  if (m.loudness) {  // measured once (probe --loudness, lint's loudness rules), kept exactly
+    const Loudness& l = *m.loudness;
+    char number[40];
+    const auto exact = [&](const char* key, double v) {
+      std::snprintf(number, sizeof number, "%.17g", v);
+      j.key(key).raw(number);
+    };
+    j.key("loudness").begin_object();
+    exact("integrated_lufs", l.integrated_lufs);
+    exact("range_lu", l.range_lu);
+    exact("true_peak_dbtp", l.true_peak_dbtp);
+    exact("sample_peak_dbfs", l.sample_peak_dbfs);
+    j.end_object();
+  }
   j.end_object();
 }
 
@@ -105,6 +121,11 @@ MediaInfo media_info_from(const json& j) {
     m.chapters.push_back(std::move(ch));
   }
   m.warnings = j.at("warnings").get<std::vector<std::string>>();
+  if (j.contains("loudness")) {
+    const json& l = j.at("loudness");
+    m.loudness = Loudness{l.at("integrated_lufs").get<double>(), l.at("range_lu").get<double>(),
+                          l.at("true_peak_dbtp").get<double>(), l.at("sample_peak_dbfs").get<double>()};
+  }
   return m;
 }
 

@@ -140,6 +140,20 @@ std::string probe_json(const Result<MediaInfo>& result, const std::string& path)
     j.end_object();
   }
   j.end_array();
+  if (m.loudness) {
+    const Loudness& l = *m.loudness;
+    char number[32];
+    const auto figure = [&](const char* key, double v) {
+      std::snprintf(number, sizeof number, "%.2f", v);
+      j.key(key).raw(number);
+    };
+    j.key("loudness").begin_object();
+    figure("integrated_lufs", l.integrated_lufs);
+    figure("range_lu", l.range_lu);
+    figure("true_peak_dbtp", l.true_peak_dbtp);
+    figure("sample_peak_dbfs", l.sample_peak_dbfs);
+    j.end_object();
+  }
   j.key("warnings").begin_array();
   for (const std::string& w : m.warnings) j.value(w);
   j.end_array();
@@ -169,6 +183,13 @@ std::string probe_text(const Result<MediaInfo>& result, const std::string& path)
   line("audio", std::to_string(m.bitrate_kbps) + " kbps, " + std::to_string(m.sample_rate_hz) + " Hz, " +
                     std::to_string(m.channels) + (m.channels == 1 ? " channel" : " channels"));
   line("size", with_thousands(m.size_bytes) + " bytes");
+  if (m.loudness) {
+    const Loudness& l = *m.loudness;
+    char text[160];
+    std::snprintf(text, sizeof text, "%.1f LUFS, range %.1f LU, true peak %.1f dBTP, sample peak %.1f dBFS",
+                  l.integrated_lufs, l.range_lu, l.true_peak_dbtp, l.sample_peak_dbfs);
+    line("loudness", text);
+  }
   const Tags& t = m.tags;
   line("title", one_line(t.title));
   line("subtitle", one_line(t.subtitle));

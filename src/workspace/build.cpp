@@ -1,4 +1,5 @@
 #include "podsmith/workspace/build.h"
+#include "podsmith/workspace/encode_masters.h"
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -507,6 +508,18 @@ void build_feeds(const std::string& root, const Workspace& ws, const std::vector
   report->outputs = std::move(written);
 }
 
+// Step 0 (issue 14 §3): the media files made from masters with the feed's [encode],
+// before anything probes them. False when a master could not be made (errors in
+// the report; nothing else is built).
+bool make_media_from_masters(const std::string& root, const Workspace& ws, std::vector<ListedFile>* listing,
+                             const BuildOptions& options, BuildReport* report) {
+  EncodeMastersResult made = encode_masters(root, ws, listing, options.dry_run);
+  for (const EncodedMedia& m : made.media)
+    if (m.encoded) report->outputs.push_back(BuildOutput{m.media, WriteStatus::kUpdated});
+  for (Error& e : made.errors) report->errors.push_back(std::move(e));
+  return made.errors.empty();
+}
+
 }  // namespace
 
 BuildReport build_workspace(const std::string& root, const BuildOptions& options) {
@@ -547,6 +560,7 @@ BuildReport build_workspace(const std::string& root, const BuildOptions& options
                                   "feeds/" + options.feed + ".toml", 0, 0});
   }
   if (!report.errors.empty()) return report;
+  if (!make_media_from_masters(root, ws, &files_before, options, &report)) return report;
 
   if (!options.dry_run) remove_stale_temps(join(root, ".podsmith"));
   ProbeCache cache = options.use_cache ? ProbeCache::load(join(root, kCacheFile)) : ProbeCache{};

@@ -115,7 +115,7 @@ Result<std::vector<AddedEpisode>> add_episodes(const std::string& root_dir, cons
     fs::path target = source;
     AddedEpisode out;
     if (!inside(root / "media", source)) {
-      target = fs::absolute(root / "media" / source.filename()).lexically_normal();
+      target = fs::absolute(root / "media" / (o.master ? "masters" : "") / source.filename()).lexically_normal();
       if (fs::exists(target))
         return Error{ErrorCode::kInvalidInput, "already exists; podsmith add never overwrites", target.string(), 0, 0};
       std::error_code ec;
@@ -129,7 +129,14 @@ Result<std::vector<AddedEpisode>> add_episodes(const std::string& root_dir, cons
       }
       out.copied = true;
     }
-    const fs::path sidecar = target.parent_path() / (target.stem().string() + ".md");
+    // A master's sidecar sits in media/ (not beside the master under masters/), and
+    // names the file build makes.
+    const fs::path sidecar =
+        o.master && inside(root / "media" / "masters", target)
+            ? fs::absolute(root / "media" / (target.stem().string() + ".md")).lexically_normal()
+            : target.parent_path() / (target.stem().string() + ".md");
+    if (o.master && !info->has_video && info->duration_ms <= 0)
+      return Error{ErrorCode::kInvalidInput, "the master holds no audio", given, 0, 0};
     if (fs::exists(sidecar))
       return Error{ErrorCode::kInvalidInput, "already exists; podsmith add never overwrites a sidecar",
                    fs::relative(sidecar, root).generic_string(), 0, 0};
@@ -142,10 +149,19 @@ Result<std::vector<AddedEpisode>> add_episodes(const std::string& root_dir, cons
     s.episode = o.episode ? std::optional<int>(*o.episode + static_cast<int>(added.size())) : std::optional<int>(++next_episode);
     s.episode_type = o.episode_type;
     s.notes = o.notes_markdown;
+    if (o.master) {
+      const EncodeFormat format = feed->encode ? feed->encode->format : EncodeFormat::kMp3;
+      s.master = fs::relative(target, sidecar.parent_path()).generic_string();
+      s.media = target.stem().string() + encode_format_extension(format);
+      if (fs::exists(sidecar.parent_path() / s.media))
+        return Error{ErrorCode::kInvalidInput, "already exists; build would make it from the master",
+                     fs::relative(sidecar.parent_path() / s.media, root).generic_string(), 0, 0};
+    }
     auto written = write_file_atomically(sidecar.string(), format_sidecar(s));
     if (!written) return written.error();
     out.sidecar = fs::relative(sidecar, root).generic_string();
-    out.media = fs::relative(target, root).generic_string();
+    out.media = o.master ? fs::relative(sidecar.parent_path() / s.media, root).generic_string()
+                         : fs::relative(target, root).generic_string();
     out.guid = s.guid;
     out.date = *s.date;
     out.episode = s.episode;

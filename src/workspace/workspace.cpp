@@ -29,7 +29,9 @@ const std::vector<std::string> kFeedKeys = {
     "owner",   "image",       "categories",  "explicit", "type",         "base_url",   "feed_url",
     "episodes", "new_feed_url", "block",     "complete", "guid",         "locked",     "funding",
     "person",  "license",     "license_url", "medium",   "update_frequency", "update_rrule", "hub",
-    "keywords", "updated",    "publish"};
+    "keywords", "updated",    "publish", "encode", "loudness"};
+const std::vector<std::string> kEncodeKeys = {"format", "bitrate", "channels", "target", "true_peak"};
+const std::vector<std::string> kLoudnessKeys = {"target", "true_peak"};
 const std::vector<std::string> kOwnerKeys = {"name", "email"};
 const std::vector<std::string> kPublishKeys = {
     "target",  "known_hosts", "host_key_sha256", "webdav",        "endpoint",          "region",
@@ -40,7 +42,7 @@ const std::vector<std::string> kPersonKeys = {"name", "role", "group", "href", "
 const std::vector<std::string> kSidecarKeys = {
     "title",  "media",    "guid",  "date",     "season",      "episode", "type",    "explicit",
     "image",  "persons",  "chapters", "transcripts", "block", "subtitle", "author", "link",
-    "keywords", "length", "media_type", "duration", "notes_format", "imported", "after", "before"};
+    "keywords", "length", "media_type", "duration", "notes_format", "imported", "after", "before", "master"};
 const std::vector<std::string> kTranscriptKeys = {"path", "url", "type", "language", "rel"};
 // podcast:medium values (Podcasting 2.0), with their "L" list variants.
 const std::set<std::string> kMediums = {"podcast",  "music",  "video",  "film",  "audiobook",
@@ -379,6 +381,55 @@ bool is_env_name(std::string_view s) {
          });
 }
 
+// A loudness in LUFS or dB from `min` to `max`; nullopt when absent or wrong.
+std::optional<double> decibels(TableReader& r, const char* key, double min, double max, const char* example) {
+  const toml::node* n = r.node(key);
+  if (!n) return std::nullopt;
+  std::optional<double> value;
+  if (const auto* i = n->as_integer()) value = static_cast<double>(i->get());
+  if (const auto* f = n->as_floating_point()) value = f->get();
+  if (!value || *value < min || *value > max) {
+    r.fail(n->source(), std::string(key) + " must be a number from " + std::to_string(static_cast<int>(min)) + " to " +
+                            std::to_string(static_cast<int>(max)) + ", like " + example);
+    return std::nullopt;
+  }
+  return value;
+}
+
+// Reads [encode]; the first problem is in r.error().
+MasterSettings read_encode_into(TableReader& r) {
+  r.check_keys(kEncodeKeys);
+  MasterSettings m;
+  if (r.node("format")) {
+    const std::string format = r.string("format");
+    if (auto f = parse_encode_format(format))
+      m.format = *f;
+    else
+      r.fail_at("format", "format must be \"mp3\", \"m4a\" or \"opus\"");
+  }
+  if (r.node("bitrate")) {
+    const toml::node* n = r.node("bitrate");
+    std::optional<int> kbps;
+    if (const auto* s = n->as_string()) kbps = parse_bitrate_kbps(s->get());
+    if (const auto* i = n->as_integer()) kbps = parse_bitrate_kbps(std::to_string(i->get()) + "k");
+    if (kbps)
+      m.bitrate_kbps = *kbps;
+    else
+      r.fail(n->source(), "bitrate must be like \"128k\" (8k to 512k)");
+  }
+  if (r.node("channels")) {
+    const toml::node* n = r.node("channels");
+    const auto* i = n->as_integer();
+    if (i && (i->get() == 1 || i->get() == 2))
+      m.channels = static_cast<int>(i->get());
+    else
+      r.fail(n->source(), "channels must be 1 (mono, for speech) or 2");
+  }
+  if (auto t = decibels(r, "target", -40, -5, "target = -16")) m.target_lufs = *t;
+  if (auto t = decibels(r, "true_peak", -20, 0, "true_peak = -1")) m.true_peak_dbtp = *t;
+  return m;
+}
+
 // Reads [publish]; the first problem is in r.error().
 PublishSettings read_publish_into(TableReader& r) {
   r.check_keys(kPublishKeys);
@@ -530,6 +581,28 @@ Result<FeedSource> parse_feed(std::string_view text, const std::string& file) {
       r.fail(publish->source(), "publish must be a table: [publish] with target = \"sftp://...\"");
     }
   }
+  if (const toml::node* encode = r.node("encode")) {
+    if (const auto* t = encode->as_table()) {
+      TableReader e(*t, file, 0, " in encode");
+      feed.encode = read_encode_into(e);
+      r.adopt(e.error());
+      feed.loudness_target_lufs = feed.encode->target_lufs;
+      feed.true_peak_ceiling_dbtp = feed.encode->true_peak_dbtp;
+    } else {
+      r.fail(encode->source(), "encode must be a table: [encode] with format = \"mp3\", bitrate = \"128k\"");
+    }
+  }
+  if (const toml::node* loudness = r.node("loudness")) {
+    if (const auto* t = loudness->as_table()) {
+      TableReader l(*t, file, 0, " in loudness");
+      l.check_keys(kLoudnessKeys);
+      if (auto v = decibels(l, "target", -40, -5, "target = -16")) feed.loudness_target_lufs = *v;
+      if (auto v = decibels(l, "true_peak", -20, 0, "true_peak = -1")) feed.true_peak_ceiling_dbtp = *v;
+      r.adopt(l.error());
+    } else {
+      r.fail(loudness->source(), "loudness must be a table: [loudness] with target = -16, true_peak = -1");
+    }
+  }
   s.keywords = r.string("keywords");
   s.updated = r.datetime("updated");
   if (s.title.empty() && !r.error()) r.fail(table.source(), "title is required");
@@ -605,6 +678,15 @@ Result<EpisodeSource> parse_sidecar(std::string_view text, const std::string& fi
     } else {
       r.fail_at("media", "media '" + media + "' is outside the workspace");
     }
+  }
+  // master: the recording build makes the media file from (the feed's [encode]).
+  if (const std::string master = r.string("master"); !master.empty()) {
+    if (src.remote_media || media.empty())
+      r.fail_at("master", "a sidecar with a master names the file build makes from it, like media = \"ep1.mp3\"");
+    else if (auto resolved = resolve_path(dir, master))
+      src.master_file = *resolved;
+    else
+      r.fail_at("master", "master '" + master + "' is outside the workspace");
   }
   ep.guid = r.string("guid");
   if (!r.node("guid"))
@@ -767,6 +849,12 @@ void load_sidecar(const MediaFiles& files, const std::string& f, LoadedSidecar* 
       return;
     }
     src.episode.media = found[0];
+  } else if (!src.master_file.empty()) {
+    // The media is made from the master by build: the master must be there.
+    if (!files.exist(src.master_file)) {
+      out->error = Error{ErrorCode::kNotFound, "master " + src.master_file + " does not exist", f, 0, 0};
+      return;
+    }
   } else if (!files.exist(src.episode.media)) {
     out->error = Error{ErrorCode::kNotFound, "media file " + src.episode.media + " does not exist", f, 0, 0};
     return;
@@ -957,6 +1045,7 @@ std::string format_sidecar(const NewSidecar& s) {
   TomlWriter w;
   w.string("title", s.title);
   w.string("media", s.media);
+  w.string("master", s.master);
   if (is_url(s.media)) w.integer("length", s.media_length);
   w.string("media_type", s.media_type);
   if (s.duration_ms > 0) {

@@ -1,4 +1,4 @@
-// podsmith loads libcurl, libcrypto and libxml2 only when a command first calls them
+// podsmith loads libcurl, libcrypto, libxml2, FFmpeg and libebur128 only when a command first calls them
 // (src/base/lazy_library.h). Asked with the dynamic loader's own trace (LD_DEBUG=libs,
 // on stderr), not with a timing: which libraries each run initialised.
 #include <catch2/catch.hpp>
@@ -23,7 +23,7 @@ bool loaded(const std::string& trace, const std::string& soname) {
 
 }  // namespace
 
-TEST_CASE("probe and a no-change build start without libcurl, libcrypto and libxml2") {
+TEST_CASE("probe and a no-change build start without libcurl, libcrypto, libxml2 and FFmpeg") {
   RunOptions traced;
   traced.env = {"LD_DEBUG=libs"};
   const auto probe = run_podsmith({"probe", "media/2006-01-mvp-award-beginnings.mp3"}, traced);
@@ -32,11 +32,27 @@ TEST_CASE("probe and a no-change build start without libcurl, libcrypto and libx
   CHECK_FALSE(loaded(probe.err, "libcurl.so.4"));
   CHECK_FALSE(loaded(probe.err, "libcrypto.so.3"));
   CHECK_FALSE(loaded(probe.err, "libxml2.so.2"));
+  // FFmpeg's libraries and libebur128 only when audio is decoded (src/audio/ffmpeg_api.cpp).
+  for (const char* soname : {"libavformat.so.59", "libavcodec.so.59", "libavutil.so.57", "libswresample.so.4",
+                             "libebur128.so.1"})
+    CHECK_FALSE(loaded(probe.err, soname));
+  const auto loudness =
+      run_podsmith({"probe", "--loudness", "media/2006-01-mvp-award-beginnings.mp3"}, traced);
+  CHECK(loudness.exit_code == 0);
+  CHECK(loudness.out.find("LUFS") != std::string::npos);
+  for (const char* soname : {"libavformat.so.59", "libavcodec.so.59", "libavutil.so.57", "libswresample.so.4",
+                             "libebur128.so.1"})
+    CHECK(loaded(loudness.err, soname));
+  CHECK_FALSE(loaded(loudness.err, "libcurl.so.4"));
 
   TempDir dir;
   fs::create_directories(dir.path() / "feeds");
   fs::copy_file(source_path("feeds/channel8.toml"), dir.path() / "feeds/channel8.toml");
   podsmith::test::copy_tree(source_path("media"), (dir.path() / "media").string());
+  // The episode made from a master decodes (below); the rest of the example does not.
+  const fs::path master_sidecar = dir.path() / "media/2006-04-made-from-a-master.md";
+  const std::string master_sidecar_text = podsmith::test::read_file(master_sidecar.string());
+  fs::remove(master_sidecar);
   traced.cwd = dir.path().string();
   // The first build renders show notes: Markdown without raw HTML goes from md4c's
   // parser straight to the cleaned HTML, so libxml2's HTML parser is not needed.
@@ -52,6 +68,22 @@ TEST_CASE("probe and a no-change build start without libcurl, libcrypto and libx
   CHECK_FALSE(loaded(again.err, "libxml2.so.2"));
   CHECK_FALSE(loaded(again.err, "libcrypto.so.3"));
   CHECK_FALSE(loaded(again.err, "libcurl.so.4"));
+  CHECK_FALSE(loaded(again.err, "libavformat.so.59"));
+  CHECK_FALSE(loaded(again.err, "libavcodec.so.59"));
+
+  // An episode made from a master: the build that encodes it loads FFmpeg; one
+  // that finds it made already (.podsmith/encode-cache.json) does not.
+  std::ofstream(master_sidecar, std::ios::binary) << master_sidecar_text;
+  const auto encoding = run_podsmith({"build"}, traced);
+  REQUIRE(encoding.exit_code == 0);
+  CHECK(loaded(encoding.err, "libavcodec.so.59"));
+  const fs::path other = dir.path() / "media/2006-03-start-a-student-user-group.md";
+  std::ofstream(other, std::ios::binary | std::ios::app) << "\nOne more line.\n";
+  const auto made = run_podsmith({"build"}, traced);
+  REQUIRE(made.exit_code == 0);
+  CHECK(made.out.find("up to date") == std::string::npos);
+  CHECK_FALSE(loaded(made.err, "libavcodec.so.59"));
+  CHECK_FALSE(loaded(made.err, "libavformat.so.59"));
 
   // Raw HTML in the notes is read by libxml2's parser, which then loads on demand.
   const fs::path notes = dir.path() / "media/2006-01-mvp-award-beginnings.md";

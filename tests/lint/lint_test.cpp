@@ -293,6 +293,9 @@ TEST_CASE("every offline rule has a case that triggers it", "[lint]") {
   size_t offline = 0;
   for (const podsmith::RuleInfo& r : podsmith::lint_rules()) {
     if (r.online) continue;
+    // The loudness set measures the media, not the feed: lint_loudness() runs it, and
+    // tests/lint/loudness_rules_test.cpp triggers each of its rules.
+    if (r.id.rfind("loudness/", 0) == 0) continue;
     ++offline;
     CAPTURE(r.id);
     CHECK(covered.count(r.id) == 1);

@@ -98,6 +98,7 @@ const std::vector<std::string> kExampleFiles = {
     "media/2006-01-mvp-award-beginnings.mp3",
     "media/2006-02-free-tools-for-student-developers.m4a",
     "media/2006-03-start-a-student-user-group.mp3",
+    "media/2006-04-made-from-a-master.mp3",  // made from media/masters/, which is never published
     "media/artwork/channel8.jpg",
 };
 

@@ -50,6 +50,16 @@ struct Tags {
   std::string podcast_url;  // ID3 WFED, MP4 purl (the podcast's feed URL)
 };
 
+/// Loudness per ITU-R BS.1770-4 / EBU R128, measured by decoding the whole file
+/// (podsmith/audio/loudness.h). A silent file has no integrated loudness, so none
+/// of these: measuring it is an error.
+struct Loudness {
+  double integrated_lufs = 0;   // gated programme loudness
+  double range_lu = 0;          // LRA; 0 when under ~3 s of audio
+  double true_peak_dbtp = 0;    // 4x oversampled below 96 kHz
+  double sample_peak_dbfs = 0;
+};
+
 struct MediaInfo {
   std::string path;             // as given to probe()
   std::string container;        // "mp3", "mp4", "mov", "ogg", "flac", "wav", "aiff"
@@ -68,6 +78,7 @@ struct MediaInfo {
   std::vector<Artwork> artwork;
   std::vector<Chapter> chapters;
   std::vector<std::string> warnings;  // readable, one line each; the file was still read
+  std::optional<Loudness> loudness;   // only when asked for (probe --loudness, lint's loudness rules)
 };
 
 }  // namespace podsmith

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "podsmith/base/error.h"
+#include "podsmith/base/media_info.h"
 #include "podsmith/base/model.h"
 #include "podsmith/feed/rss_reader.h"
 
@@ -54,7 +55,7 @@ struct RuleInfo {
 /// Every rule, offline ones first, each family in the order it runs.
 const std::vector<RuleInfo>& lint_rules();
 
-/// The rule set names: "rss", "apple", "psp1", "podcastindex", "spotify".
+/// The rule set names: "rss", "apple", "psp1", "podcastindex", "spotify", "loudness".
 const std::vector<std::string>& lint_rule_sets();
 
 struct LintOptions {
@@ -99,6 +100,29 @@ struct OnlineLintOptions {
 /// lint_feed's; only the rules of options.rule_sets run.
 std::vector<Finding> lint_online(const FeedDocument& doc, const LintOptions& options,
                                  const OnlineLintOptions& online = {});
+
+/// The `loudness` rule set's target and ceiling (a feed's [loudness] or [encode]).
+struct LoudnessLimits {
+  double target_lufs = -16;    // integrated loudness; findings beyond ±1 LU
+  double true_peak_dbtp = -1;  // ceiling
+};
+
+/// Runs the `loudness` rule set (integrated loudness, true peak, sample rate, MP3
+/// bitrate, mono speech) on the audio of `doc`'s enclosures. `media(url)` gives the
+/// enclosure's MediaInfo, with its loudness measured (MediaInfo::loudness; without it
+/// only the format rules run), or nullopt to skip that enclosure. Nothing when
+/// options.rule_sets leaves out "loudness". Findings sorted as lint_feed's, at the
+/// <enclosure>.
+std::vector<Finding> lint_loudness(const FeedDocument& doc, const LintOptions& options, const LoudnessLimits& limits,
+                                   const std::function<std::optional<MediaInfo>(const std::string& url)>& media);
+
+/// lint_loudness() on the feed's enclosures as published: each http(s) enclosure is
+/// downloaded whole into a temporary directory (removed after), decoded and
+/// measured on every core. Slow for a long feed, so `podsmith lint --online` runs it
+/// only when `--rules` names "loudness". An enclosure that cannot be fetched or
+/// decoded is skipped (the online rules report the first).
+std::vector<Finding> lint_loudness_online(const FeedDocument& doc, const LintOptions& options,
+                                          const LoudnessLimits& limits, const OnlineLintOptions& online = {});
 
 /// Compiler-style text, one finding per line and its hint on the next:
 ///   feed.xml:12:5: error[apple/explicit-value]: itunes:explicit is "maybe"

@@ -35,6 +35,11 @@ struct AddOptions {
   std::optional<int> season;
   std::optional<int> episode;       // default: the feed's highest episode number + 1
   std::string episode_type;         // full, trailer, bonus; default: not written (full)
+  /// The files are masters: each is copied under media/masters/ when it is outside
+  /// media/, and its sidecar media/<stem>.md names it as `master` and names
+  /// <stem>.<format> (the feed's [encode] format, default mp3) as the media file
+  /// build makes from it. Default: false (the files are published as they are).
+  bool master = false;
 };
 
 struct AddedEpisode {

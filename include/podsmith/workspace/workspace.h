@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "podsmith/audio/master.h"
 #include "podsmith/base/error.h"
 #include "podsmith/base/model.h"
 
@@ -71,6 +72,13 @@ struct FeedSource {
   std::string image_file;                     // workspace path of the artwork, when `image` is a path
   std::vector<std::string> episode_patterns;  // globs of sidecars; default {"media/**.md"}
   std::optional<PublishSettings> publish;     // the [publish] table, when there is one
+  /// The [encode] table: how build makes the published media of episodes whose
+  /// sidecar names a `master` (format, bitrate, channels, target, true_peak).
+  std::optional<MasterSettings> encode;
+  /// The loudness lint rules' target and ceiling: [loudness] target and true_peak,
+  /// else [encode]'s, else -16 LUFS and -1 dBTP.
+  double loudness_target_lufs = -16;
+  double true_peak_ceiling_dbtp = -1;
 };
 
 /// One sidecar as read. Paths in it are relative to the sidecar's directory;
@@ -81,6 +89,10 @@ struct EpisodeSource {
   std::string notes_markdown;        // the body after the front matter
   std::string image_file;            // workspace path of the episode artwork, when `image` is a path
   std::string chapters_file;         // workspace path of a chapters file (.txt or .json); empty: none given
+  /// workspace path of the master recording the media is made from (`master`; the
+  /// feed's [encode] says how); empty: the media file is published as it is.
+  /// The media file need not exist before build makes it.
+  std::string master_file;
   std::vector<Transcript> transcripts;  // `source` (a file) or `url` set
   /// media is a URL (an imported episode not downloaded): episode.enclosure
   /// and duration_ms come from the front matter (length, media_type, duration), not a probe.
@@ -150,6 +162,7 @@ Result<EpisodeSource> parse_sidecar(std::string_view text, const std::string& fi
 struct NewSidecar {
   std::string title;
   std::string media;           // relative to the sidecar's directory, or a URL; empty: same base name
+  std::string master;          // relative to the sidecar's directory; empty: none (media is published as is)
   int64_t media_length = 0;    // with a media URL: the enclosure's length in bytes
   std::string media_type;      // with a media URL: its MIME type
   int64_t duration_ms = 0;     // with a media URL: the duration (0: not written)
