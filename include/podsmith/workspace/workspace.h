@@ -12,6 +12,7 @@
 
 #include "podsmith/base/error.h"
 #include "podsmith/base/model.h"
+#include "podsmith/site/site.h"
 
 namespace podsmith {
 
@@ -71,6 +72,7 @@ struct FeedSource {
   std::string image_file;                     // workspace path of the artwork, when `image` is a path
   std::vector<std::string> episode_patterns;  // globs of sidecars; default {"media/**.md"}
   std::optional<PublishSettings> publish;     // the [publish] table, when there is one
+  std::optional<SiteSettings> site;           // the [site] table, when there is one: the show's website
 };
 
 /// One sidecar as read. Paths in it are relative to the sidecar's directory;
@@ -96,6 +98,9 @@ struct EpisodeSource {
   /// before (`before`), as in the feed it was imported from. Empty: none given.
   std::string after;
   std::string before;
+  /// slug = "...": the episode page's URL path under episodes/; empty: derived from
+  /// the sidecar's path (slug_for_sidecar), so a new title never moves the page.
+  std::string slug;
 };
 
 struct Workspace {
@@ -117,6 +122,8 @@ struct ListedFile {
 /// one to a directory is not followed; a dangling one, and directories that cannot
 /// be read, are left out.
 std::vector<ListedFile> list_workspace_files(const std::string& root);
+/// The same for the folders `dirs` of root (e.g. {"site", "theme"}).
+std::vector<ListedFile> list_workspace_files(const std::string& root, const std::vector<std::string>& dirs);
 
 /// Loads feeds/*.toml and media/**/*.md under `root`. Every problem found is an
 /// Error naming file:line:column (malformed TOML, unknown keys with the nearest
