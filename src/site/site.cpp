@@ -329,7 +329,10 @@ class SiteBuilder {
 
   std::string description_of_show() const { return shorten(one_line(show_.description_text), 160); }
 
+  // After the first error nothing more is rendered: a broken partial would give
+  // the same error once for every page.
   void render(const std::string& tmpl, const std::string& path, const Value& v) {
+    if (!out_.errors.empty()) return;
     auto html = theme_.render(tmpl, v);
     if (!html) {
       out_.errors.push_back(html.error());
