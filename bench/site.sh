@@ -57,7 +57,8 @@ fresh() {
     return 0
 }
 use() { cp "$W/feeds/bench.toml.$1" "$W/feeds/bench.toml"; }
-sidecar=$(ls "$W/media" | grep '\.md$' | head -1)
+sidecars=("$W"/media/*.md)
+sidecar=${sidecars[0]##*/}
 # The first build fills the probe cache.
 use nosite; "$BIN" build -C "$W" >/dev/null
 for ((i = 1; i <= RUNS; i++)); do
