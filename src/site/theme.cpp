@@ -3,6 +3,7 @@
 #include <kainjow/mustache.hpp>
 
 #include <algorithm>
+#include <optional>
 #include <set>
 
 #include "podsmith/site/site.h"
@@ -54,7 +55,7 @@ mu::data to_data(const Value& v) {
       break;
   }
   mu::data object{mu::data::type::object};
-  for (const auto& [key, value] : v.members()) object.set(key, to_data(value));
+  for (const auto& [key, value] : v.members()) object[key] = to_data(value);  // moved in, not copied (set() copies)
   return object;
 }
 
@@ -97,6 +98,39 @@ struct Theme::Impl {
   };
   std::map<std::string, Template> templates;    // by file name
   std::map<std::string, mu::data> partials;     // by name without .mustache
+  // Each template with its partials put in place of their tags, parsed once: the
+  // engine would parse a partial again at every inclusion (most of the time of a
+  // thousand episode pages).
+  std::map<std::string, std::unique_ptr<mu::mustache>> expanded;
+
+  // `text` with every {{> name}} of a known partial replaced by that partial's
+  // text, recursively. A partial that includes itself is an error.
+  std::optional<Error> expand(const std::string& file, const std::string& text, std::vector<std::string>* stack,
+                              std::string* out) const {
+    size_t from = 0;
+    for (size_t open = text.find("{{>"); open != std::string::npos; open = text.find("{{>", from)) {
+      const size_t close = text.find("}}", open);
+      if (close == std::string::npos) break;
+      std::string name = text.substr(open + 3, close - open - 3);
+      name.erase(0, name.find_first_not_of(" \t"));
+      name.erase(name.find_last_not_of(" \t") + 1);
+      out->append(text, from, open - from);
+      from = close + 2;
+      const auto it = templates.find(name + std::string(kTemplateSuffix));
+      if (it == templates.end()) {  // left to the strict context, which reports it
+        out->append(text, open, close + 2 - open);
+        continue;
+      }
+      if (std::find(stack->begin(), stack->end(), name) != stack->end() || stack->size() > 16)
+        return Error{ErrorCode::kInvalidInput, "template: partial '" + name + "' includes itself", file,
+                     line_at(text, open), 0};
+      stack->push_back(name);
+      if (auto e = expand(it->second.file, it->second.text, stack, out)) return e;
+      stack->pop_back();
+    }
+    out->append(text, from, std::string::npos);
+    return std::nullopt;
+  }
 
   // The file and line of the first tag in `name` or the partials that names `what`.
   std::pair<std::string, int> find_tag(const std::string& name, const std::string& what, bool partial) const {
@@ -144,6 +178,24 @@ Theme::Theme(const std::map<std::string, std::string>& overrides) : impl_(std::m
     const std::string* text = &impl_->templates.emplace(name, std::move(t)).first->second.text;  // stays put in the map
     impl_->partials.emplace(stem, mu::data(mu::partial([text] { return *text; })));
   }
+  if (!errors_.empty()) return;
+  for (const auto& [name, t] : impl_->templates) {
+    std::vector<std::string> stack = {name.substr(0, name.size() - kTemplateSuffix.size())};
+    std::string text;
+    if (auto e = impl_->expand(t.file, t.text, &stack, &text)) {
+      errors_.push_back(*e);
+      continue;
+    }
+    auto parsed = std::make_unique<mu::mustache>(text);
+    if (!parsed->is_valid()) {
+      // Each file parses alone, but not put together (a section opened in one and
+      // closed in another): no line to point at but the including file's.
+      errors_.push_back(Error{ErrorCode::kInvalidInput, "template: with its partials in place: " +
+                                                            parsed->error_message(), t.file, 0, 0});
+      continue;
+    }
+    impl_->expanded.emplace(name, std::move(parsed));
+  }
 }
 
 Theme::~Theme() = default;
@@ -154,7 +206,7 @@ Result<std::string> Theme::render(const std::string& name, const Value& value) c
     return Error{ErrorCode::kNotFound, "the theme has no template " + name, "theme/" + name, 0, 0};
   const mu::data data = to_data(value);
   StrictContext context(&data, &impl_->partials);
-  mu::mustache& tmpl = *it->second.parsed;
+  mu::mustache& tmpl = *impl_->expanded.at(name);
   std::string out = tmpl.render(context);
   if (!context.missing_partial().empty()) {
     const auto [file, line] = impl_->find_tag(name, context.missing_partial(), true);
