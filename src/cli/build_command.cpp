@@ -123,7 +123,7 @@ int run_build(BuildCommandOptions opt) {
       j["lint"] = nlohmann::ordered_json::parse(format_findings_json(lint.findings, lint.unreadable));
     std::printf("%s\n", j.dump(2).c_str());
   } else if (report.up_to_date) {
-    std::printf("up to date: no file under feeds/ or media/ changed since the last build\n");
+    std::printf("up to date: no file under feeds/, media/, site/ or theme/ changed since the last build\n");
   } else if (report.errors.empty()) {
     for (const BuildOutput& o : report.outputs)
       if (o.status != WriteStatus::kUnchanged)

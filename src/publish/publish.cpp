@@ -45,7 +45,8 @@ std::string type_by_extension(const std::string& path) {
       {"opus", "audio/opus"}, {"flac", "audio/flac"},  {"wav", "audio/wav"},       {"aiff", "audio/aiff"},
       {"aif", "audio/aiff"},  {"jpg", "image/jpeg"},   {"jpeg", "image/jpeg"},     {"png", "image/png"},
       {"webp", "image/webp"}, {"json", "application/json"}, {"vtt", "text/vtt"},   {"srt", "application/x-subrip"},
-      {"txt", "text/plain"},  {"html", "text/html"},   {"xml", "application/rss+xml"}};
+      {"txt", "text/plain"},  {"html", "text/html"},   {"xml", "application/rss+xml"},
+      {"css", "text/css"},    {"js", "text/javascript"}, {"svg", "image/svg+xml"},  {"gif", "image/gif"}};
   std::string ext = fs::path(path).extension().string();
   if (!ext.empty()) ext.erase(0, 1);
   std::transform(ext.begin(), ext.end(), ext.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -62,6 +63,10 @@ struct LocalFile {
   std::string sha256_hex;    // only where the remote needs it (S3)
   bool feed = false;
   bool enclosure = false;    // checked through the public URL after upload
+  // The site's files: `path` is where they go (site/index.html goes up as
+  // index.html, at base_url's root) and `local` where they are in the workspace.
+  bool site = false;
+  std::string local;
 };
 
 // One feed's publish, planned before anything goes up.
@@ -276,12 +281,46 @@ class Publisher {
       if (f.content_type.empty()) f.content_type = type_by_extension(path);
       plan.files.push_back(std::move(f));
     }
+    collect_site(plan);
     LocalFile feed;
     feed.path = plan.feed_path;
     feed.content_type = "application/rss+xml";
     feed.feed = true;
     plan.files.push_back(std::move(feed));
   }
+
+  // The site (site/, when this feed's [site] is on) after the files above and
+  // before the feed: site/X goes up as X, beside media/ and feeds/.
+  void collect_site(FeedPlan& plan) {
+    if (!plan.source.site || !plan.source.site->enabled) return;
+    std::vector<std::string> paths;
+    std::error_code ec;
+    const fs::path dir = at_root("site");
+    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+      if (!it->is_regular_file()) continue;
+      const std::string path = fs::relative(it->path(), dir).generic_string();
+      if (fs::path(path).filename().string().rfind('.', 0) == 0) continue;  // a temporary file of a build
+      if (path.rfind("media/", 0) == 0 || path.rfind("feeds/", 0) == 0) {
+        fail("site/media/ and site/feeds/ would go up over the workspace's media/ and feeds/: move it",
+             "site/" + path);
+        continue;
+      }
+      paths.push_back(path);
+    }
+    std::sort(paths.begin(), paths.end());
+    for (const std::string& path : paths) {
+      LocalFile f;
+      f.path = path;
+      f.local = "site/" + path;
+      f.site = true;
+      // XML in the site is the sitemap, not a feed.
+      f.content_type = fs::path(path).extension() == ".xml" ? "application/xml" : type_by_extension(path);
+      plan.files.push_back(std::move(f));
+    }
+  }
+
+  std::string local_path(const LocalFile& f) const { return at_root(f.local.empty() ? f.path : f.local); }
 
   // Size and mtime of each file, and its SHA-256 where it decides whether the file
   // changed: a file the manifest knows at another size or mtime (after a fresh
@@ -291,7 +330,7 @@ class Publisher {
   void identify_files(FeedPlan& plan) {
     for (LocalFile& f : plan.files) {
       struct stat st {};
-      if (::stat(at_root(f.path).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+      if (::stat(local_path(f).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
         fail("the feed names this file, but it is not in the workspace: publishing would point the feed at a "
              "missing file",
              f.path);
@@ -305,7 +344,7 @@ class Publisher {
         f.hash = known->second.hash;
         continue;
       }
-      auto hash = content_hash_file(at_root(f.path));
+      auto hash = content_hash_file(local_path(f));
       if (!hash) {
         report_.errors.push_back(hash.error());
         continue;
@@ -425,7 +464,7 @@ class Publisher {
     if (remote.needs_sha256()) {
       for (size_t i : indexes) {
         if (!plan.files[i].sha256_hex.empty()) continue;
-        auto sha = sha256_file(at_root(plan.files[i].path));
+        auto sha = sha256_file(local_path(plan.files[i]));
         if (!sha) {
           report_.errors.push_back(sha.error());
           return false;
@@ -437,7 +476,7 @@ class Publisher {
     // (they are read from the page cache twice, but the upload does not wait).
     std::vector<std::string> to_hash(indexes.size());
     for (size_t k = 0; k < indexes.size(); ++k) {
-      if (plan.files[indexes[k]].hash.empty()) to_hash[k] = at_root(plan.files[indexes[k]].path);
+      if (plan.files[indexes[k]].hash.empty()) to_hash[k] = local_path(plan.files[indexes[k]]);
     }
     BackgroundHasher hasher(std::move(to_hash));
 
@@ -446,7 +485,7 @@ class Publisher {
     for (size_t i : indexes) {
       const LocalFile& f = plan.files[i];
       Upload u;
-      u.local_path = at_root(f.path);
+      u.local_path = local_path(f);
       u.remote_path = f.path;
       u.content_type = f.content_type;
       u.size_bytes = f.size_bytes;
@@ -602,12 +641,15 @@ class Publisher {
 
   void execute(FeedPlan& plan) {
     FeedPublishReport& r = plan.report;
-    std::vector<size_t> first;  // everything but the feed
+    std::vector<size_t> first;  // everything but the site and the feed
+    std::vector<size_t> site;   // the site's pages: after the media they play, before the feed
     std::optional<size_t> feed;
     int64_t bytes = 0;
     for (size_t i : plan.changed) {
       if (plan.files[i].feed) {
         feed = i;
+      } else if (plan.files[i].site) {
+        site.push_back(i);
       } else {
         first.push_back(i);
       }
@@ -630,6 +672,13 @@ class Publisher {
       }
       if (!verify_on_server(plan, *remote, first)) return;
       if (plan.settings.verify_public && !verify_public(plan, first)) return;
+    }
+    if (!site.empty()) {
+      if (!upload(plan, *remote, site)) {
+        fail("the site was not all uploaded, so the feed was not either; run publish again to finish", plan.feed_path);
+        return;
+      }
+      if (!verify_on_server(plan, *remote, site)) return;
     }
     if (!feed) return;
     if (!upload(plan, *remote, {*feed}) || !verify_on_server(plan, *remote, {*feed})) return;

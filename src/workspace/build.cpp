@@ -20,6 +20,7 @@
 #include "podsmith/feed/notes.h"
 #include "podsmith/media/probe_cache.h"
 #include "podsmith/feed/rss_writer.h"
+#include "podsmith/site/site.h"
 #include "podsmith/base/text.h"
 #include "podsmith/workspace/transcripts.h"
 #include "podsmith/workspace/workspace.h"
@@ -445,6 +446,61 @@ class FeedBuilder {
   BuildReport* report_;
 };
 
+// The show's website (site/): made by the one feed whose file has a [site] table
+// that is not turned off, from that feed as built, with the files built beside it
+// (`named`: the transcripts it shows) and the workspace's theme/ folder. Nothing
+// when that feed is not among those built. Problems go to report->errors.
+Outputs build_site_outputs(const std::string& root, const Workspace& ws, const std::vector<const FeedSource*>& feeds,
+                           const std::vector<Show>& shows, const Outputs& named, BuildReport* report) {
+  const FeedSource* owner = nullptr;
+  for (const FeedSource& f : ws.feeds) {
+    if (!f.site || !f.site->enabled) continue;
+    if (owner) {
+      report->errors.push_back(Error{ErrorCode::kInvalidInput,
+                                     "the site (site/) is also made by " + owner->file +
+                                         "; a workspace has one site: set enabled = false under [site] in one of them",
+                                     f.file, 0, 0});
+      return {};
+    }
+    owner = &f;
+  }
+  const auto built = std::find(feeds.begin(), feeds.end(), owner);
+  if (!owner || built == feeds.end()) return {};
+  SiteInput in;
+  in.show = &shows[static_cast<size_t>(built - feeds.begin())];
+  in.feed_file = owner->file;
+  in.settings = *owner->site;
+  for (const EpisodeSource& src : ws.episodes)
+    if (!src.slug.empty()) in.slugs[src.file] = src.slug;
+  for (const FeedSource& f : ws.feeds) {
+    if (&f == owner) continue;
+    const auto& names = owner->site->alternates;
+    if (owner->site->alternates_given && std::find(names.begin(), names.end(), f.show.name) == names.end()) continue;
+    in.alternates.push_back(FeedLink{f.show.title, f.show.feed_url, f.show.medium});
+  }
+  for (const std::string& name : owner->site->alternates) {
+    if (std::none_of(ws.feeds.begin(), ws.feeds.end(), [&](const FeedSource& f) { return f.show.name == name; }))
+      report->errors.push_back(Error{ErrorCode::kNotFound, "site: alternates names feed '" + name +
+                                                               "', but there is no feeds/" + name + ".toml",
+                                     owner->file, 0, 0});
+  }
+  in.files = &named;
+  for (const ListedFile& f : list_workspace_files(root, {"theme"})) {
+    auto bytes = read_listed_file(join(root, f.path), f.size_bytes);
+    if (!bytes) {
+      Error e = bytes.error();
+      e.file = f.path;
+      report->errors.push_back(std::move(e));
+      continue;
+    }
+    in.theme[f.path.substr(6)] = std::move(*bytes);
+  }
+  if (!report->errors.empty()) return {};
+  SiteOutput site = build_site(in);
+  for (Error& e : site.errors) report->errors.push_back(std::move(e));
+  return std::move(site.files);
+}
+
 // Builds the selected feeds and writes what they change (a dry run only says
 // what it would): a build after the probing.
 void build_feeds(const std::string& root, const Workspace& ws, const std::vector<const FeedSource*>& feeds,
@@ -457,12 +513,14 @@ void build_feeds(const std::string& root, const Workspace& ws, const std::vector
     report->shows.push_back(FeedBuilder(root, *feed, media, options.jobs, &named, report).build(selected));
   }
   if (!report->errors.empty()) return;
+  Outputs site_files = build_site_outputs(root, ws, feeds, report->shows, named, report);
+  if (!report->errors.empty()) return;
 
   // Everything is ready: only now touch the disk.
   Outputs feed_files;
   if (options.dry_run) {
     for (const Show& show : report->shows) feed_files["feeds/" + show.name + ".xml"] = write_rss(show);
-    for (const Outputs* files : {&named, &feed_files}) {
+    for (const Outputs* files : {&named, &site_files, &feed_files}) {
       for (const auto& [path, bytes] : *files) {
         auto current = read_file(join(root, path));
         const WriteStatus status =
@@ -490,8 +548,17 @@ void build_feeds(const std::string& root, const Workspace& ws, const std::vector
     });
     for (const Show& show : report->shows) feed_files["feeds/" + show.name + ".xml"] = write_rss(show);
   }
-  // Feeds in a stage after the files they name: a reader, or a crash, never sees
-  // a feed whose chapters or pictures are not there yet.
+  // The site's pages, and the feeds, in a stage after the files they name: a
+  // reader, or a crash, never sees a page or a feed whose chapters or pictures are
+  // not there yet.
+  for (auto it = site_files.begin(); !failed && it != site_files.end(); ++it) {
+    auto status = batch.add(join(root, it->first), it->second, 1);
+    if (status) {
+      written.push_back({it->first, *status});
+    } else {
+      failed = status.error();
+    }
+  }
   for (auto it = feed_files.begin(); !failed && it != feed_files.end(); ++it) {
     auto status = batch.add(join(root, it->first), it->second, 1);
     if (status) {
@@ -527,6 +594,9 @@ BuildReport build_workspace(const std::string& root, const BuildOptions& options
   const bool use_stamp = options.use_cache && options.skip_unchanged && !options.dry_run;
   // One listing serves the stamp, the workspace loader and the probe cache.
   std::vector<ListedFile> files_before = list_workspace_files(root);
+  // The site's outputs and theme count too: a page deleted or a template changed
+  // makes the next build run. ("site/" and "theme/" sort after "media/".)
+  for (ListedFile& f : list_workspace_files(root, {"site", "theme"})) files_before.push_back(std::move(f));
   // A build, add or import killed mid-way (SIGKILL, a power cut) leaves its
   // temporary files beside their targets: the next build removes them, so they
   // are neither published nor left to pile up (and the stamp no longer matches).

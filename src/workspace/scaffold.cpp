@@ -64,7 +64,11 @@ Result<std::vector<std::string>> init_workspace(const std::string& dir, const In
   show.explicit_content = false;
   show.categories = {Category{"Technology", {}}};
   const std::string toml = "# The feed \"" + name + "\": every key is in podsmith's README.\n" +
-                           format_feed(show, "What the show is about, in Markdown.");
+                           format_feed(show, "What the show is about, in Markdown.") +
+                           "\n# The show's website, written to site/ by podsmith build and published at base_url\n"
+                           "# (docs/site-theme.md). Links to the show in directories go here, like\n"
+                           "# apple_podcasts = \"https://podcasts.apple.com/...\"; enabled = false turns it off.\n"
+                           "[site]\n";
   std::vector<std::string> created;
   auto written = write_file_atomically((root / feed_file).string(), toml);
   if (!written) return written.error();

@@ -29,9 +29,12 @@ const std::vector<std::string> kFeedKeys = {
     "owner",   "image",       "categories",  "explicit", "type",         "base_url",   "feed_url",
     "episodes", "new_feed_url", "block",     "complete", "guid",         "locked",     "funding",
     "person",  "license",     "license_url", "medium",   "update_frequency", "update_rrule", "hub",
-    "keywords", "updated",    "publish", "encode", "loudness"};
+    "keywords", "updated",    "publish", "encode", "loudness", "site"};
 const std::vector<std::string> kEncodeKeys = {"format", "bitrate", "channels", "target", "true_peak"};
 const std::vector<std::string> kLoudnessKeys = {"target", "true_peak"};
+const std::vector<std::string> kSiteKeys = {
+    "enabled", "page_size", "apple_podcasts", "spotify", "pocket_casts", "overcast", "antennapod",
+    "youtube", "podcast_index", "alternates"};
 const std::vector<std::string> kOwnerKeys = {"name", "email"};
 const std::vector<std::string> kPublishKeys = {
     "target",  "known_hosts", "host_key_sha256", "webdav",        "endpoint",          "region",
@@ -42,7 +45,8 @@ const std::vector<std::string> kPersonKeys = {"name", "role", "group", "href", "
 const std::vector<std::string> kSidecarKeys = {
     "title",  "media",    "guid",  "date",     "season",      "episode", "type",    "explicit",
     "image",  "persons",  "chapters", "transcripts", "block", "subtitle", "author", "link",
-    "keywords", "length", "media_type", "duration", "notes_format", "imported", "after", "before", "master"};
+    "keywords", "length", "media_type", "duration", "notes_format", "imported", "after", "before", "master",
+    "slug"};
 const std::vector<std::string> kTranscriptKeys = {"path", "url", "type", "language", "rel"};
 // podcast:medium values (Podcasting 2.0), with their "L" list variants.
 const std::set<std::string> kMediums = {"podcast",  "music",  "video",  "film",  "audiobook",
@@ -485,6 +489,31 @@ PublishSettings read_publish_into(TableReader& r) {
   return p;
 }
 
+// Reads [site]; the first problem is in r.error().
+SiteSettings read_site_into(TableReader& r) {
+  r.check_keys(kSiteKeys);
+  SiteSettings site;
+  site.enabled = r.boolean("enabled").value_or(true);
+  if (auto size = r.positive_int("page_size")) {
+    if (*size > 1000) r.fail_at("page_size", "page_size must be from 1 to 1000 episodes");
+    site.page_size = *size;
+  }
+  const std::pair<const char*, std::string*> links[] = {
+      {"apple_podcasts", &site.apple_podcasts}, {"spotify", &site.spotify},   {"pocket_casts", &site.pocket_casts},
+      {"overcast", &site.overcast},             {"antennapod", &site.antennapod}, {"youtube", &site.youtube},
+      {"podcast_index", &site.podcast_index}};
+  for (const auto& [key, value] : links) {
+    *value = r.string(key);
+    if (!value->empty() && !is_url(*value))
+      r.fail_at(key, std::string(key) + " must be the show's http or https URL there");
+  }
+  if (r.node("alternates")) {
+    site.alternates_given = true;
+    site.alternates = r.strings("alternates");
+  }
+  return site;
+}
+
 }  // namespace
 
 bool is_podcast_medium(std::string_view medium) { return kMediums.count(std::string(medium)) > 0; }
@@ -603,6 +632,15 @@ Result<FeedSource> parse_feed(std::string_view text, const std::string& file) {
       r.fail(loudness->source(), "loudness must be a table: [loudness] with target = -16, true_peak = -1");
     }
   }
+  if (const toml::node* site = r.node("site")) {
+    if (const auto* t = site->as_table()) {
+      TableReader p(*t, file, 0, " in site");
+      feed.site = read_site_into(p);
+      r.adopt(p.error());
+    } else {
+      r.fail(site->source(), "site must be a table: [site] turns on the show's website");
+    }
+  }
   s.keywords = r.string("keywords");
   s.updated = r.datetime("updated");
   if (s.title.empty() && !r.error()) r.fail(table.source(), "title is required");
@@ -702,6 +740,9 @@ Result<EpisodeSource> parse_sidecar(std::string_view text, const std::string& fi
     r.fail(table.source(), "no date: add the publication date, like date = 2006-01-12T09:30:00-08:00 "
                            "(podsmith add does this)");
   }
+  src.slug = r.string("slug");
+  if (!src.slug.empty() && !is_valid_slug(src.slug))
+    r.fail_at("slug", "slug must be a URL path of a-z, 0-9, - and _ (parts separated by /), like slug = \"ep-1\"");
   src.after = r.string("after");
   src.before = r.string("before");
   if (!src.after.empty() || !src.before.empty()) {
@@ -895,9 +936,11 @@ void load_sidecar(const MediaFiles& files, const std::string& f, LoadedSidecar* 
 
 }  // namespace
 
-std::vector<ListedFile> list_workspace_files(const std::string& root) {
+std::vector<ListedFile> list_workspace_files(const std::string& root) { return list_workspace_files(root, {"feeds", "media"}); }
+
+std::vector<ListedFile> list_workspace_files(const std::string& root, const std::vector<std::string>& dirs) {
   std::vector<ListedFile> files;
-  for (const char* dir : {"feeds", "media"}) {
+  for (const std::string& dir : dirs) {
     const int fd = ::open((fs::path(root) / dir).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (fd >= 0) list_tree(fd, dir, &files, 0);
   }

@@ -1,6 +1,7 @@
 /// Builds a workspace's feeds: loads feeds and sidecars, probes the media (with
 /// the probe cache), renders the notes, and writes feeds/<name>.xml with its
-/// JSON chapters, extracted artwork and transcripts under feeds/<name>/. Every
+/// JSON chapters, extracted artwork and transcripts under feeds/<name>/, and the
+/// show's website under site/ when a feed file's [site] is on (site/site.h). Every
 /// output is computed in memory first; nothing is written unless the whole build
 /// succeeds, each file is replaced atomically, and a file whose bytes would not
 /// change is left alone. Never writes a user's file; never reads the clock.
@@ -19,7 +20,7 @@ struct BuildOptions {
   std::string feed;         // build only this feed (its name); default: every feed
   bool dry_run = false;     // compute and report, write nothing (not even the cache)
   bool use_cache = true;    // read and update .podsmith/probe-cache.json
-  bool skip_unchanged = true;  // skip the whole build when no file under feeds/ or media/
+  bool skip_unchanged = true;  // skip the whole build when no file under feeds/, media/, site/ or theme/
                                // changed since the last clean build (by path, size and
                                // mtime, as make does; .podsmith/build-stamp)
   unsigned jobs = 0;        // probe threads; 0: one per core

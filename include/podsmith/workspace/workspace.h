@@ -13,6 +13,7 @@
 #include "podsmith/audio/master.h"
 #include "podsmith/base/error.h"
 #include "podsmith/base/model.h"
+#include "podsmith/site/site.h"
 
 namespace podsmith {
 
@@ -79,6 +80,7 @@ struct FeedSource {
   /// else [encode]'s, else -16 LUFS and -1 dBTP.
   double loudness_target_lufs = -16;
   double true_peak_ceiling_dbtp = -1;
+  std::optional<SiteSettings> site;           // the [site] table, when there is one: the show's website
 };
 
 /// One sidecar as read. Paths in it are relative to the sidecar's directory;
@@ -108,6 +110,9 @@ struct EpisodeSource {
   /// before (`before`), as in the feed it was imported from. Empty: none given.
   std::string after;
   std::string before;
+  /// slug = "...": the episode page's URL path under episodes/; empty: derived from
+  /// the sidecar's path (slug_for_sidecar), so a new title never moves the page.
+  std::string slug;
 };
 
 struct Workspace {
@@ -129,6 +134,8 @@ struct ListedFile {
 /// one to a directory is not followed; a dangling one, and directories that cannot
 /// be read, are left out.
 std::vector<ListedFile> list_workspace_files(const std::string& root);
+/// The same for the folders `dirs` of root (e.g. {"site", "theme"}).
+std::vector<ListedFile> list_workspace_files(const std::string& root, const std::vector<std::string>& dirs);
 
 /// Loads feeds/*.toml and media/**/*.md under `root`. Every problem found is an
 /// Error naming file:line:column (malformed TOML, unknown keys with the nearest
