@@ -58,21 +58,27 @@ enum Tag : uint8_t {
   kTagCount,
 };
 
-/// An <item> and its children by Tag.
+/// An <item> and its children by Tag. Small (264 bytes), for the engine keeps
+/// one for every item of the feed while the whole-feed rules run.
 struct Item {
   const FeedElement* element = nullptr;
-  std::array<const FeedElement*, kTagCount> first{};  // the first child of each kind; nullptr when none
-  std::array<uint32_t, kTagCount> count{};            // how many of each kind
+  /// How many children of each kind, up to 255 (a count of 255 means 255 or more;
+  /// all() has them all).
+  std::array<uint8_t, kTagCount> count{};
 
-  /// The children of the kinds that occur more than once, kind by kind, and where
-  /// each such kind starts; empty for most items.
-  std::vector<const FeedElement*> repeated;
-  std::array<uint32_t, kTagCount> repeated_at{};
-
-  const FeedElement* operator[](Tag tag) const { return first[tag]; }
+  /// The first child of this kind; nullptr when none.
+  const FeedElement* operator[](Tag tag) const { return first_[tag]; }
   /// Every child of this kind, in document order (no copy: this is called a few
   /// times for each item).
   std::span<const FeedElement* const> all(Tag tag) const;
+
+ private:
+  friend class Check;
+  std::array<const FeedElement*, kTagCount> first_{};  // the first child of each kind; nullptr when none
+  /// The children of the kinds that occur more than once, kind by kind, and where
+  /// each such kind starts; empty for most items.
+  std::vector<const FeedElement*> repeated_;
+  std::vector<std::pair<Tag, uint32_t>> repeated_at_;  // in increasing Tag order
 };
 
 /// The Tag of an element by its namespace and local name; kTagCount when it is none.

@@ -44,9 +44,9 @@ bool has_problem(const FeedDocument& doc, const std::string& needle) {
 
 // Calls f on every string in the tree and in the model.
 void each_string(const FeedElement& e, const std::function<void(std::string_view)>& f) {
-  f(e.ns), f(e.name), f(e.prefix), f(e.text);
-  for (const auto& [name, value] : e.attributes) f(name), f(value);
-  for (const FeedElement& c : e.children) each_string(c, f);
+  f(e.ns()), f(e.name()), f(e.prefix()), f(e.text());
+  for (const auto& [name, value] : e.attributes()) f(name), f(value);
+  for (const FeedElement& c : e.children()) each_string(c, f);
 }
 
 void each_string(const FeedDocument& doc, const std::function<void(std::string_view)>& f) {
@@ -355,7 +355,7 @@ TEST_CASE("the reader fills Podcasting 2.0 values and simple chapters", "[reader
   const FeedElement* value = doc.channel->child(podsmith::kPodcastNs, "value");
   REQUIRE(value != nullptr);
   CHECK(value->children_named(podsmith::kPodcastNs, "valueRecipient").size() == 2);
-  CHECK(*value->children[1].attribute("fee") == "true");
+  CHECK(*value->children()[1].attribute("fee") == "true");
   const FeedElement* alternate = doc.items[0]->child(podsmith::kPodcastNs, "alternateEnclosure");
   REQUIRE(alternate != nullptr);
   CHECK(alternate->children_named(podsmith::kPodcastNs, "source").size() == 2);
@@ -416,11 +416,11 @@ TEST_CASE("the reader matches namespaces by URI, never by prefix", "[reader]") {
   CHECK(doc.show.episodes.at(1).title == "Spin Two");  // the first <title> is in another namespace
   const FeedElement* other = doc.channel->child("http://example.com/not-itunes", "author");
   REQUIRE(other != nullptr);
-  CHECK(other->prefix == "itunes");
-  CHECK(other->text == "Not an iTunes author");
+  CHECK(other->prefix() == "itunes");
+  CHECK(other->text() == "Not an iTunes author");
   const FeedElement* duration = doc.items[0]->child(podsmith::kItunesNs, "duration");
   REQUIRE(duration != nullptr);
-  CHECK(duration->prefix == "x");
+  CHECK(duration->prefix() == "x");
 
   const FeedDocument wrong = read_fixture("wrong-namespace-uris.xml");
   CHECK(wrong.show.author == "Alma Wright");
@@ -509,36 +509,36 @@ TEST_CASE("the elements' strings stay valid after the bytes given to the reader 
   bytes.assign(copy.size(), 'x');  // whatever the moved-from string holds now, overwrite it
   REQUIRE(r);
   const FeedDocument doc = std::move(r).value();
-  CHECK(doc.items.at(1)->child("", "title")->text == "Ep. 41 - Tomatoes in a Heatwave");
+  CHECK(doc.items.at(1)->child("", "title")->text() == "Ep. 41 - Tomatoes in a Heatwave");
   CHECK(*doc.items.at(1)->child("", "enclosure")->attribute("type") == "audio/mpeg");
-  CHECK(doc.channel->child(podsmith::kItunesNs, "author")->ns == podsmith::kItunesNs);
+  CHECK(doc.channel->child(podsmith::kItunesNs, "author")->ns() == podsmith::kItunesNs);
 }
 
 TEST_CASE("the reader keeps unknown elements with their namespace, attributes, text and position", "[reader]") {
   const FeedDocument doc = read_fixture("unknown-elements.xml");
   const FeedElement* network = doc.channel->child("https://acme.example/ns/feed-extras/1.0", "network");
   REQUIRE(network != nullptr);
-  CHECK(network->prefix == "acme");
-  CHECK(network->text == "Acme Network");
-  REQUIRE(network->attributes.size() == 2);
-  CHECK(network->attributes[0] == podsmith::FeedAttribute("id", "42"));
+  CHECK(network->prefix() == "acme");
+  CHECK(network->text() == "Acme Network");
+  REQUIRE(network->attributes().size() == 2);
+  CHECK(network->attributes()[0] == podsmith::FeedAttribute("id", "42"));
   CHECK(*network->attribute("tier") == "gold");
   CHECK(network->attribute("missing") == nullptr);
-  REQUIRE(network->children.size() == 1);
-  CHECK(network->children[0].name == "sponsor");
-  CHECK(network->children[0].text == "Widgets Inc.");
+  REQUIRE(network->children().size() == 1);
+  CHECK(network->children()[0].name() == "sponsor");
+  CHECK(network->children()[0].text() == "Widgets Inc.");
   CHECK(network->at.line == 7);
   CHECK(network->at.column == 1);
   const FeedElement* colour = doc.channel->child("", "favouriteColour");
   REQUIRE(colour != nullptr);
-  CHECK(colour->text == "teal");
+  CHECK(colour->text() == "teal");
   CHECK(doc.channel->child("", "cloud") != nullptr);
   const FeedElement* media = doc.items[0]->child("http://search.yahoo.com/mrss/", "content");
   REQUIRE(media != nullptr);
-  CHECK(media->child("http://search.yahoo.com/mrss/", "title")->text == "Extra (video)");
-  CHECK(doc.items[0]->child("", "source")->text == "Elsewhere");
+  CHECK(media->child("http://search.yahoo.com/mrss/", "title")->text() == "Extra (video)");
+  CHECK(doc.items[0]->child("", "source")->text() == "Elsewhere");
   // The root and the channel as written.
-  CHECK(doc.rss.name == "rss");
+  CHECK(doc.rss.name() == "rss");
   CHECK(*doc.rss.attribute("version") == "2.0");
   CHECK(doc.rss.at.line == 2);
   CHECK(doc.channel->at.line == 3);
@@ -735,8 +735,8 @@ TEST_CASE("a readable document that is not RSS gives problems and no channel", "
   CHECK(atom.channel == nullptr);
   CHECK(atom.items.empty());
   CHECK(atom.show.episodes.empty());
-  CHECK(atom.rss.name == "feed");
-  CHECK(atom.rss.ns == podsmith::kAtomNs);
+  CHECK(atom.rss.name() == "feed");
+  CHECK(atom.rss.ns() == podsmith::kAtomNs);
   CHECK(has_problem(atom, "not an RSS feed"));
   const FeedDocument no_channel = read_ok("<rss version=\"2.0\"><item/></rss>");
   CHECK(no_channel.channel == nullptr);
@@ -806,7 +806,7 @@ TEST_CASE("the reader trims URLs and encodes the spaces inside them", "[reader]"
   CHECK(e.enclosure.type == "audio/mpeg");
   CHECK(e.duration_ms == 754000);
   // The tree keeps the text as written.
-  CHECK(doc.channel->child("", "title")->text == "  Copy-Paste Radio  ");
+  CHECK(doc.channel->child("", "title")->text() == "  Copy-Paste Radio  ");
 }
 
 TEST_CASE("the reader keeps missing and duplicate guids as they are", "[reader]") {
@@ -939,8 +939,8 @@ TEST_CASE("a FeedDocument keeps its pointers when moved", "[reader]") {
   const FeedElement* channel = doc.channel;
   FeedDocument moved = std::move(doc);
   CHECK(moved.channel == channel);
-  CHECK(moved.channel == &moved.rss.children[0]);
-  CHECK(moved.items[1]->child("", "title")->text == "Ep. 41 - Tomatoes in a Heatwave");
+  CHECK(moved.channel == &moved.rss.children()[0]);
+  CHECK(moved.items[1]->child("", "title")->text() == "Ep. 41 - Tomatoes in a Heatwave");
 }
 
 TEST_CASE("the reader parses a generated 5,000-item feed", "[reader]") {
@@ -990,17 +990,17 @@ TEST_CASE("text before, between and after child elements is read whole, also in 
 </rss>
 )");
   REQUIRE(doc.channel);
-  CHECK(doc.channel->child("", "title")->text == "Mixed & cdata tail");
-  CHECK(doc.channel->child("", "description")->text == "Intro <p>Hi <b>bold</b> and <i>it</i></p> tail <br/> end");
-  CHECK(doc.channel->child(podsmith::kItunesNs, "summary")->text == "first then <em>x</em>");
+  CHECK(doc.channel->child("", "title")->text() == "Mixed & cdata tail");
+  CHECK(doc.channel->child("", "description")->text() == "Intro <p>Hi <b>bold</b> and <i>it</i></p> tail <br/> end");
+  CHECK(doc.channel->child(podsmith::kItunesNs, "summary")->text() == "first then <em>x</em>");
   REQUIRE(doc.items.size() == 2);
-  CHECK(doc.items[0]->child("", "title")->text == "  ");
-  CHECK(doc.items[0]->child("", "description")->text == "A<p>B</p>C<p>D<span>E</span>F</p>G");
-  CHECK(doc.items[0]->child(podsmith::kItunesNs, "duration")->text == "\n    61\n  ");
-  CHECK(doc.items[1]->child("", "title")->text == "TU");
-  CHECK(doc.items[1]->child("", "link")->text == "https://e.org/?a=1&b=2");
+  CHECK(doc.items[0]->child("", "title")->text() == "  ");
+  CHECK(doc.items[0]->child("", "description")->text() == "A<p>B</p>C<p>D<span>E</span>F</p>G");
+  CHECK(doc.items[0]->child(podsmith::kItunesNs, "duration")->text() == "\n    61\n  ");
+  CHECK(doc.items[1]->child("", "title")->text() == "TU");
+  CHECK(doc.items[1]->child("", "link")->text() == "https://e.org/?a=1&b=2");
   // The elements inside the HTML are children too, with their own text.
   const FeedElement* p = doc.items[0]->child("", "description")->child("", "p");
   REQUIRE(p);
-  CHECK(p->text == "B");
+  CHECK(p->text() == "B");
 }
