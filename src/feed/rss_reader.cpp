@@ -20,6 +20,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <optional>
 #include <pugixml.hpp>
 #include <type_traits>
 
@@ -441,6 +442,195 @@ bool is_html_field(std::string_view ns, std::string_view name) {
 }
 
 // ---------------------------------------------------------------------------
+// Reading in pieces
+//
+// pugixml's DOM of a whole feed takes some 14 MB for 20 MB of XML (64 bytes a node,
+// 40 an attribute), on top of the feed's bytes: more than the elements made from it.
+// So when a feed has the plain shape <rss><channel>children</channel></rss>, pugixml
+// parses the skeleton (everything but the channel's children, with one placeholder
+// element in their place) from a small copy, and then each child of the channel on
+// its own, in place, in document order: no more than one item's DOM at a time. Any
+// other shape, and anything the scan below does not know for sure (text or CDATA
+// between the channel's children, a DOCTYPE, elements after the root, a tag it
+// does not read exactly as pugixml does), reads the whole feed at once as before.
+
+// No escapes (decoded here, with HTML's entities), no EOL or attribute normalization
+// (done here), so the in-place parse only writes NULs over delimiters and the text
+// keeps its offsets for line and column numbers.
+constexpr unsigned kParseFlags =
+    pugi::parse_minimal | pugi::parse_cdata | pugi::parse_ws_pcdata_single | pugi::parse_doctype |
+    pugi::parse_embed_pcdata;  // an element's first text is its value, not a node of its own
+
+bool is_name_start(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+struct FeedSplit {
+  size_t prologue_end = 0;  // where the channel's first child starts
+  size_t epilogue_begin = 0;  // where its last child ends
+  std::vector<std::pair<size_t, size_t>> pieces;  // [begin, end) of each child of the channel
+};
+
+class SplitScanner {
+ public:
+  explicit SplitScanner(std::string_view text) : t_(text) {}
+
+  std::optional<FeedSplit> scan() {
+    FeedSplit split;
+    if (!misc()) return std::nullopt;
+    std::string_view root;
+    bool empty = false;
+    if (!start_tag(&root, &empty) || empty) return std::nullopt;
+    // An HTML field's children are read again as markup: never split one.
+    const std::string_view local = root.substr(root.find(':') == std::string_view::npos ? 0 : root.find(':') + 1);
+    if (local == "description" || local == "encoded" || local == "summary") return std::nullopt;
+    // The root's children up to <channel>, whole.
+    for (;;) {
+      if (!misc_inside()) return std::nullopt;
+      if (at("</")) return std::nullopt;  // no <channel>
+      std::string_view name;
+      const size_t begin = i_;
+      if (!start_tag(&name, &empty)) return std::nullopt;
+      if (name == "channel") {
+        if (empty) return std::nullopt;
+        break;
+      }
+      i_ = begin;
+      if (!element()) return std::nullopt;
+    }
+    // The channel's children: the pieces.
+    for (;;) {
+      if (!misc_inside()) return std::nullopt;
+      if (at("</")) break;
+      const size_t begin = i_;
+      if (!element()) return std::nullopt;
+      split.pieces.emplace_back(begin, i_);
+    }
+    if (split.pieces.size() < 2) return std::nullopt;
+    split.prologue_end = split.pieces.front().first;
+    split.epilogue_begin = split.pieces.back().second;
+    if (!end_tag()) return std::nullopt;  // </channel>
+    if (!misc_inside() || !at("</") || !end_tag()) return std::nullopt;  // </rss>, nothing between
+    if (!misc() || i_ != t_.size()) return std::nullopt;
+    return split;
+  }
+
+ private:
+  bool at(std::string_view s) const { return t_.substr(i_, s.size()) == s; }
+  void spaces() {
+    while (i_ < t_.size() && is_space(t_[i_])) ++i_;
+  }
+  bool skip_past(std::string_view end) {
+    const size_t found = t_.find(end, i_);
+    if (found == std::string_view::npos) return false;
+    i_ = found + end.size();
+    return true;
+  }
+  // Whitespace, comments and processing instructions (outside the root, and the XML
+  // declaration); stops at anything else.
+  bool misc() {
+    for (;;) {
+      spaces();
+      if (at("<!--")) {
+        if (!skip_past("-->")) return false;
+      } else if (at("<?")) {
+        if (!skip_past("?>")) return false;
+      } else {
+        return true;
+      }
+    }
+  }
+  // Whitespace and comments between elements; false at text or anything unusual.
+  bool misc_inside() {
+    for (;;) {
+      spaces();
+      if (!at("<!--")) return i_ < t_.size() && t_[i_] == '<';
+      if (!skip_past("-->")) return false;
+    }
+  }
+  // <name attr="v" ...> or <name .../>, as pugixml reads it; false for anything else.
+  bool start_tag(std::string_view* name, bool* empty) {
+    if (i_ + 1 >= t_.size() || t_[i_] != '<' || !is_name_start(t_[i_ + 1])) return false;
+    const size_t begin = ++i_;
+    while (i_ < t_.size() && !is_space(t_[i_]) && t_[i_] != '>' && t_[i_] != '/' && t_[i_] != '=' &&
+           t_[i_] != '"' && t_[i_] != '\'' && t_[i_] != '<')
+      ++i_;
+    *name = t_.substr(begin, i_ - begin);
+    for (;;) {
+      const bool separated = i_ < t_.size() && is_space(t_[i_]);
+      spaces();
+      if (i_ >= t_.size()) return false;
+      if (t_[i_] == '>') {
+        ++i_;
+        *empty = false;
+        return true;
+      }
+      if (at("/>")) {
+        i_ += 2;
+        *empty = true;
+        return true;
+      }
+      if (!separated || !is_name_start(t_[i_])) return false;
+      while (i_ < t_.size() && !is_space(t_[i_]) && t_[i_] != '=' && t_[i_] != '>' && t_[i_] != '/' &&
+             t_[i_] != '"' && t_[i_] != '\'' && t_[i_] != '<')
+        ++i_;
+      spaces();
+      if (i_ >= t_.size() || t_[i_] != '=') return false;
+      ++i_;
+      spaces();
+      if (i_ >= t_.size() || (t_[i_] != '"' && t_[i_] != '\'')) return false;
+      const size_t close = t_.find(t_[i_], i_ + 1);
+      if (close == std::string_view::npos) return false;
+      i_ = close + 1;
+    }
+  }
+  // </name>, the name not checked (pugixml does).
+  bool end_tag() {
+    if (!at("</")) return false;
+    i_ += 2;
+    while (i_ < t_.size() && !is_space(t_[i_]) && t_[i_] != '>' && t_[i_] != '<') ++i_;
+    spaces();
+    if (i_ >= t_.size() || t_[i_] != '>') return false;
+    ++i_;
+    return true;
+  }
+  // A whole element from its '<' to the end of its end tag.
+  bool element() {
+    std::string_view name;
+    bool empty = false;
+    if (!start_tag(&name, &empty)) return false;
+    for (size_t depth = empty ? 0 : 1; depth > 0;) {
+      const size_t lt = t_.find('<', i_);
+      if (lt == std::string_view::npos) return false;
+      i_ = lt;
+      if (at("<!--")) {
+        if (!skip_past("-->")) return false;
+      } else if (at("<![CDATA[")) {
+        if (!skip_past("]]>")) return false;
+      } else if (at("<?")) {
+        if (!skip_past("?>")) return false;
+      } else if (at("</")) {
+        if (!end_tag()) return false;
+        --depth;
+      } else {
+        if (!start_tag(&name, &empty)) return false;
+        if (!empty) ++depth;
+      }
+    }
+    return true;
+  }
+
+  std::string_view t_;
+  size_t i_ = 0;
+};
+
+// The skeleton pugixml parses in place of the whole feed: the text up to the channel's
+// first child, this placeholder, and the text from the end of its last child on.
+constexpr std::string_view kPlaceholder = "<_/>";
+
+// ---------------------------------------------------------------------------
 // The element tree
 
 struct Binding {
@@ -480,6 +670,16 @@ class TreeBuilder {
   // view of it needs checking.
   TreeBuilder(std::string_view buffer, bool buffer_clean, LineMap* lines, Problems* problems, Arena* arena)
       : buffer_(buffer), buffer_clean_(buffer_clean), lines_(lines), problems_(problems), arena_(arena) {}
+
+  /// Reading in pieces: pugixml parsed `skeleton` (a copy of the buffer with the
+  /// channel's children replaced by kPlaceholder, as `split` says), and parses each
+  /// child in place when the builder meets the placeholder.
+  void set_pieces(std::string_view skeleton, const FeedSplit* split) {
+    skeleton_ = skeleton;
+    split_ = split;
+  }
+  /// Set when a piece did not parse: the error pugixml gave, at its offset in the buffer.
+  const std::optional<pugi::xml_parse_result>& piece_error() const { return piece_error_; }
 
   // `keep_nodes`: an ancestor's markup is read again from pugixml's nodes (an HTML
   // field written as XML), so none below it may be freed.
@@ -545,8 +745,35 @@ class TreeBuilder {
                            "the feed has more than " + std::to_string(kMaxElements) + " elements: the rest are ignored", 1);
             break;
           }
+          if (split_ && depth == 1 && c.name() == skeleton_.data() + split_->prologue_end + 1) {
+            --elements_;  // the placeholder: the pieces count themselves
+            --elements;
+            for (const auto& [begin, end] : split_->pieces) {
+              pugi::xml_document piece;
+              const pugi::xml_parse_result r = piece.load_buffer_inplace(
+                  const_cast<char*>(buffer_.data()) + begin, end - begin, kParseFlags, pugi::encoding_utf8);
+              if (!r) {
+                // pugixml parses with a NUL over the buffer's last byte, the '>' that ends
+                // the piece: the message quotes what follows the error, so it goes back.
+                const_cast<char*>(buffer_.data())[end - 1] = '>';
+                piece_error_ = r;
+                piece_error_->offset += static_cast<std::ptrdiff_t>(begin);
+                return;
+              }
+              ++elements;
+              if (++elements_ > kMaxElements) {
+                problems_->add(ProblemKind::kTooManyElements, out->at,
+                               "the feed has more than " + std::to_string(kMaxElements) + " elements: the rest are ignored", 1);
+                continue;
+              }
+              build(piece.first_child(), &children.emplace_back(), depth + 1, !free_children);
+              if (piece_error_) return;
+            }
+            break;
+          }
           // The child builds its own children in the next level's vector, not in this one.
           build(c, &children.emplace_back(), depth + 1, !free_children);
+          if (piece_error_) return;
           if (free_children) node.remove_child(c);
           break;
         default:
@@ -575,18 +802,28 @@ class TreeBuilder {
     return arena_->copy(clean_text(s));
   }
 
-  bool in_buffer(std::string_view s) const {
-    const auto begin = reinterpret_cast<std::uintptr_t>(buffer_.data());
+  static bool within(std::string_view s, std::string_view region) {
+    const auto begin = reinterpret_cast<std::uintptr_t>(region.data());
     const auto at = reinterpret_cast<std::uintptr_t>(s.data());
-    return at >= begin && at - begin <= buffer_.size() && s.size() <= buffer_.size() - (at - begin);
+    return at >= begin && at - begin <= region.size() && s.size() <= region.size() - (at - begin);
   }
+
+  // In the feed's bytes, or in the skeleton copied from them.
+  bool in_buffer(std::string_view s) const { return within(s, buffer_) || (split_ && within(s, skeleton_)); }
 
   size_t offset_of(const char* p, size_t fallback) const {
     // pugixml points into the buffer it parsed in place, except for empty strings.
-    const auto begin = reinterpret_cast<std::uintptr_t>(buffer_.data());
     const auto at = reinterpret_cast<std::uintptr_t>(p);
-    if (at < begin || at >= begin + buffer_.size()) return fallback;
-    return static_cast<size_t>(at - begin);
+    const auto begin = reinterpret_cast<std::uintptr_t>(buffer_.data());
+    if (at >= begin && at < begin + buffer_.size()) return static_cast<size_t>(at - begin);
+    if (!split_) return fallback;
+    // The skeleton: its start is the feed's start; after the placeholder, the feed's end.
+    const auto copy = reinterpret_cast<std::uintptr_t>(skeleton_.data());
+    if (at < copy || at >= copy + skeleton_.size()) return fallback;
+    const auto offset = static_cast<size_t>(at - copy);
+    if (offset < split_->prologue_end) return offset;
+    if (offset < split_->prologue_end + kPlaceholder.size()) return fallback;
+    return offset - split_->prologue_end - kPlaceholder.size() + split_->epilogue_begin;
   }
 
   // One copy of each namespace URI, as a view the elements point to: the constant for
@@ -827,6 +1064,9 @@ class TreeBuilder {
   std::vector<std::vector<FeedAttribute>> attribute_levels_ = std::vector<std::vector<FeedAttribute>>(kMaxDepth + 1);
   std::vector<std::vector<FeedElement>> levels_ = std::vector<std::vector<FeedElement>>(kMaxDepth + 1);  // children, by depth
   std::vector<const std::string_view*> uris_;  // the namespace URIs seen, other than the well-known ones
+  std::string_view skeleton_;
+  const FeedSplit* split_ = nullptr;
+  std::optional<pugi::xml_parse_result> piece_error_;
   size_t elements_ = 0;
 };
 
@@ -1431,13 +1671,21 @@ Result<FeedDocument> read_feed(std::string bytes, const std::string& source, con
   out.encoding = std::move(decoded.encoding);
   {
     pugi::xml_document doc;
-    // No escapes (decoded here, with HTML's entities), no EOL or attribute
-    // normalization (done here), so the in-place parse only writes NULs over
-    // delimiters and the text keeps its offsets for line and column numbers.
-    const unsigned flags =
-        pugi::parse_minimal | pugi::parse_cdata | pugi::parse_ws_pcdata_single | pugi::parse_doctype |
-        pugi::parse_embed_pcdata;  // an element's first text is its value, not a node of its own
-    const pugi::xml_parse_result r = doc.load_buffer_inplace(text.data(), text.size(), flags, pugi::encoding_utf8);
+    // In pieces when the feed has the plain shape (see SplitScanner), else whole. The
+    // skeleton is a copy, so when pugixml finds an error in it the feed's bytes are
+    // still as they were, and the whole feed is parsed for the error to report.
+    std::optional<FeedSplit> split = options.pieces ? SplitScanner(text).scan() : std::nullopt;
+    std::string_view skeleton;
+    pugi::xml_parse_result r;
+    if (split) {
+      std::string copy;
+      copy.reserve(split->prologue_end + kPlaceholder.size() + (text.size() - split->epilogue_begin));
+      copy.append(text, 0, split->prologue_end).append(kPlaceholder).append(text, split->epilogue_begin);
+      skeleton = out.storage_->arena.copy(copy);
+      r = doc.load_buffer_inplace(const_cast<char*>(skeleton.data()), skeleton.size(), kParseFlags, pugi::encoding_utf8);
+      if (!r) split.reset();
+    }
+    if (!split) r = doc.load_buffer_inplace(text.data(), text.size(), kParseFlags, pugi::encoding_utf8);
     if (!r) {
       std::string root;
       for (pugi::xml_node n = doc.first_child(); n; n = n.next_sibling())
@@ -1464,7 +1712,11 @@ Result<FeedDocument> read_feed(std::string bytes, const std::string& source, con
       }
     }
     TreeBuilder builder(text, decoded.clean, &lines, &problems, &out.storage_->arena);
+    if (split) builder.set_pieces(skeleton, &*split);
     builder.build(root, &out.rss, 0);
+    // An error inside a child of the channel: pugixml parses in document order and
+    // everything before that child parsed, so it is the error the whole feed gives.
+    if (builder.piece_error()) return parse_error(*builder.piece_error(), text, &lines, source, root.name());
   }  // pugixml's DOM goes; the elements point into `text`, which the document keeps
 
   if (!out.rss.ns().empty() || out.rss.name() != "rss") {

@@ -1004,3 +1004,62 @@ TEST_CASE("text before, between and after child elements is read whole, also in 
   REQUIRE(p);
   CHECK(p->text() == "B");
 }
+
+namespace {
+
+void require_same_element(const podsmith::FeedElement& a, const podsmith::FeedElement& b) {
+  CAPTURE(a.name(), a.at.line, a.at.column);
+  REQUIRE(a.ns() == b.ns());
+  REQUIRE(a.name() == b.name());
+  REQUIRE(a.prefix() == b.prefix());
+  REQUIRE(a.text() == b.text());
+  REQUIRE(a.at.line == b.at.line);
+  REQUIRE(a.at.column == b.at.column);
+  REQUIRE(a.attributes().size() == b.attributes().size());
+  for (size_t i = 0; i < a.attributes().size(); ++i) REQUIRE(a.attributes()[i] == b.attributes()[i]);
+  REQUIRE(a.children().size() == b.children().size());
+  for (size_t i = 0; i < a.children().size(); ++i) require_same_element(a.children()[i], b.children()[i]);
+}
+
+}  // namespace
+
+TEST_CASE("a feed read in pieces gives the elements, problems and errors of one read whole", "[reader]") {
+  std::vector<std::string> feeds;
+  for (const char* name : {"anchor.xml", "apple-sample.xml", "buzzsprout.xml", "castopod.xml", "dates.xml", "entities.xml",
+                           "guids.xml", "libsyn.xml", "megaphone.xml", "odd-prefixes.xml", "podbean.xml",
+                           "podcasting20.xml", "powerpress.xml", "relative-urls.xml", "seriously-simple.xml",
+                           "stray-spaces.xml", "transistor.xml", "unescaped-html.xml", "unknown-elements.xml",
+                           "values.xml", "windows-1252-declared.xml", "wrong-namespace-uris.xml", "truncated.xml"})
+    feeds.push_back(fixture(name));
+  // Errors inside a child of the channel, and around it.
+  const std::string head = "<?xml version=\"1.0\"?>\n<rss xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\">\n"
+                           "<channel>\n<title>t</title>\n";
+  for (const char* body : {"<item><title>a</titl></item>\n<item/>\n", "<item><title>a < b</title></item>\n<item/>\n",
+                           "<item><enclosure url=x/></item>\n<item/>\n", "<item><![CDATA[x</item>\n<item/>\n",
+                           "<item>\n<itunes:image href=\"a\"></item>\n<item/>\n", "<item a=\"1\"b=\"2\"/>\n<item/>\n",
+                           "<item><x:y>&nbsp;&bogus; & </x:y></item><!-- c --><item>&#146;</item>\n",
+                           "<item><!-- - -- --></item>\n<item><?pi x?></item>\n", "<item/>\n<item>\n",
+                           "<item><description><p>Hi <b>there</b></p></description></item>\n<item/>\n"})
+    feeds.push_back(head + body + "</channel>\n</rss>\n");
+  for (const std::string& bytes : feeds) {
+    CAPTURE(bytes.substr(0, 300));
+    auto pieces = read_feed(bytes, "f.xml");
+    podsmith::ReadOptions at_once;
+    at_once.pieces = false;
+    auto whole = read_feed(bytes, "f.xml", at_once);
+    REQUIRE(static_cast<bool>(pieces) == static_cast<bool>(whole));
+    if (!pieces) {
+      CHECK(pieces.error().to_string() == whole.error().to_string());
+      continue;
+    }
+    require_same_element(pieces->rss, whole->rss);
+    std::vector<std::string> problems_whole;
+    for (const podsmith::FeedProblem& p : whole->problems) problems_whole.push_back(p.to_string());
+    std::vector<std::string> problems_pieces;
+    for (const podsmith::FeedProblem& p : pieces->problems) problems_pieces.push_back(p.to_string());
+    CHECK(problems_pieces == problems_whole);
+    CHECK(pieces->items.size() == whole->items.size());
+    CHECK(pieces->show.episodes.size() == whole->show.episodes.size());
+    CHECK(pieces->show.title == whole->show.title);
+  }
+}
