@@ -88,12 +88,13 @@ Tag tag_of(const FeedElement& e) {
   return kTagCount;
 }
 
-std::span<const FeedElement* const> Item::all(Tag tag) const {
-  if (count[tag] <= 1) return {&first_[tag], count[tag]};
+TagChildren Item::all(Tag tag) const {
+  if (count[tag] <= 1) return TagChildren((*this)[tag]);
   for (size_t i = 0; i < repeated_at_.size(); ++i) {
     if (repeated_at_[i].first != tag) continue;
     const size_t end = i + 1 < repeated_at_.size() ? repeated_at_[i + 1].second : repeated_.size();
-    return {repeated_.data() + repeated_at_[i].second, end - repeated_at_[i].second};
+    return TagChildren(std::span<const FeedElement* const>(repeated_.data() + repeated_at_[i].second,
+                                                           end - repeated_at_[i].second));
   }
   return {};
 }
@@ -120,10 +121,12 @@ const Item& Check::add_item(const FeedElement& e) {
   Item& item = items_.emplace_back();
   item.element = &e;
   bool repeats = false;
-  for (const FeedElement& c : e.children()) {
+  const std::span<const FeedElement> children = e.children();
+  for (size_t i = 0; i < children.size(); ++i) {
+    const FeedElement& c = children[i];
     const Tag tag = tag_of(c);
     if (tag == kTagCount) continue;
-    if (item.count[tag] == 0) item.first_[tag] = &c;
+    if (item.count[tag] == 0) item.first_at_[tag] = static_cast<uint32_t>(i + 1);
     else repeats = true;
     if (item.count[tag] < 255) ++item.count[tag];
   }
