@@ -588,7 +588,7 @@ class SplitScanner {
   }
   // </name>, the name not checked (pugixml does).
   bool end_tag() {
-    if (!at("</")) return false;
+    if (i_ + 1 >= t_.size() || t_[i_] != '<' || t_[i_ + 1] != '/') return false;
     i_ += 2;
     while (i_ < t_.size() && !is_space(t_[i_]) && t_[i_] != '>' && t_[i_] != '<') ++i_;
     spaces();
@@ -605,15 +605,20 @@ class SplitScanner {
       const size_t lt = t_.find('<', i_);
       if (lt == std::string_view::npos) return false;
       i_ = lt;
-      if (at("<!--")) {
-        if (!skip_past("-->")) return false;
-      } else if (at("<![CDATA[")) {
-        if (!skip_past("]]>")) return false;
-      } else if (at("<?")) {
-        if (!skip_past("?>")) return false;
-      } else if (at("</")) {
+      const char next = lt + 1 < t_.size() ? t_[lt + 1] : '\0';
+      if (next == '/') {
         if (!end_tag()) return false;
         --depth;
+      } else if (next == '!') {
+        if (at("<!--")) {
+          if (!skip_past("-->")) return false;
+        } else if (at("<![CDATA[")) {
+          if (!skip_past("]]>")) return false;
+        } else {
+          return false;  // a DOCTYPE inside an element: pugixml's error, from the whole feed
+        }
+      } else if (next == '?') {
+        if (!skip_past("?>")) return false;
       } else {
         if (!start_tag(&name, &empty)) return false;
         if (!empty) ++depth;
@@ -1674,7 +1679,7 @@ Result<FeedDocument> read_feed(std::string bytes, const std::string& source, con
     // In pieces when the feed has the plain shape (see SplitScanner), else whole. The
     // skeleton is a copy, so when pugixml finds an error in it the feed's bytes are
     // still as they were, and the whole feed is parsed for the error to report.
-    std::optional<FeedSplit> split = options.pieces ? SplitScanner(text).scan() : std::nullopt;
+    std::optional<FeedSplit> split = text.size() >= options.pieces_from_bytes ? SplitScanner(text).scan() : std::nullopt;
     std::string_view skeleton;
     pugi::xml_parse_result r;
     if (split) {

@@ -1043,9 +1043,11 @@ TEST_CASE("a feed read in pieces gives the elements, problems and errors of one 
     feeds.push_back(head + body + "</channel>\n</rss>\n");
   for (const std::string& bytes : feeds) {
     CAPTURE(bytes.substr(0, 300));
-    auto pieces = read_feed(bytes, "f.xml");
+    podsmith::ReadOptions in_pieces;
+    in_pieces.pieces_from_bytes = 0;
+    auto pieces = read_feed(bytes, "f.xml", in_pieces);
     podsmith::ReadOptions at_once;
-    at_once.pieces = false;
+    at_once.pieces_from_bytes = SIZE_MAX;
     auto whole = read_feed(bytes, "f.xml", at_once);
     REQUIRE(static_cast<bool>(pieces) == static_cast<bool>(whole));
     if (!pieces) {
