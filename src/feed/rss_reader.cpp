@@ -20,6 +20,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <optional>
 #include <pugixml.hpp>
 #include <type_traits>
 
@@ -43,28 +44,54 @@ bool same(std::string_view a, std::string_view b) {
   return true;
 }
 
+// Whether the NUL-terminated `name` is `local`, without measuring `name` first.
+bool same_name(const char* name, std::string_view local) {
+  for (char c : local)
+    if (*name++ != c) return false;
+  return *name == '\0';
+}
+
 }  // namespace
 
 // The namespace first: it is most often decided by the length or the pointer alone,
 // without reading the name from the feed's bytes.
 const FeedElement* FeedElement::child(std::string_view ns_uri, std::string_view local) const {
-  for (const FeedElement& c : children)
-    if (same(c.ns, ns_uri) && same(c.name, local)) return &c;
+  for (const FeedElement& c : children())
+    if (same(c.ns(), ns_uri) && same_name(c.name_, local)) return &c;
   return nullptr;
 }
 
 std::vector<const FeedElement*> FeedElement::children_named(std::string_view ns_uri, std::string_view local) const {
   std::vector<const FeedElement*> out;
-  for (const FeedElement& c : children)
-    if (same(c.ns, ns_uri) && same(c.name, local)) out.push_back(&c);
+  for (const FeedElement& c : children())
+    if (same(c.ns(), ns_uri) && same_name(c.name_, local)) out.push_back(&c);
   return out;
 }
 
 const std::string_view* FeedElement::attribute(std::string_view attr_name) const {
-  for (const FeedAttribute& a : attributes)
+  for (const FeedAttribute& a : attributes())
     if (same(a.first, attr_name)) return &a.second;
   return nullptr;
 }
+
+// What the reader sets in an element (FeedElement keeps its fields private).
+struct FeedElementBuilder {
+  static void set_ns(FeedElement* e, const std::string_view* ns) { e->ns_ = ns; }
+  /// `name` NUL-terminated; when `prefix_size` > 0, "prefix:" is right before it.
+  static void set_name(FeedElement* e, const char* name, size_t prefix_size) {
+    e->name_ = name;
+    e->prefix_size_ = static_cast<uint32_t>(prefix_size);
+  }
+  static void set_text(FeedElement* e, std::string_view text) {
+    e->text_ = text.data();
+    e->text_size_ = static_cast<uint32_t>(text.size());
+  }
+  static void set_nodes(FeedElement* e, const void* nodes, size_t attributes, size_t children) {
+    e->nodes_ = nodes;
+    e->attributes_size_ = static_cast<uint32_t>(attributes);
+    e->children_size_ = static_cast<uint32_t>(children);
+  }
+};
 
 namespace {
 
@@ -149,8 +176,27 @@ class Arena {
     return {p, s.size()};
   }
 
- private:
-  // Blocks fit in the 32 KiB pages pugixml frees while the tree is built (see
+  /// A copy with a NUL after it (the view leaves the NUL out).
+  std::string_view copy_z(std::string_view s) {
+    char* p = static_cast<char*>(allocate(s.size() + 1, 1));
+    std::memcpy(p, s.data(), s.size());
+    p[s.size()] = '\0';
+    return {p, s.size()};
+  }
+
+  /// An element's attributes and then its children, in one array (FeedElement::nodes_).
+  const void* copy_nodes(std::span<const FeedAttribute> attributes, std::span<const FeedElement> children) {
+    static_assert(std::is_trivially_destructible_v<FeedElement> && std::is_trivially_copyable_v<FeedElement>);
+    static_assert(sizeof(FeedAttribute) % alignof(FeedElement) == 0 && alignof(FeedAttribute) >= alignof(FeedElement));
+    if (attributes.empty() && children.empty()) return nullptr;
+    auto* p = static_cast<FeedAttribute*>(
+        allocate(attributes.size() * sizeof(FeedAttribute) + children.size() * sizeof(FeedElement), alignof(FeedAttribute)));
+    std::uninitialized_copy(attributes.begin(), attributes.end(), p);
+    std::uninitialized_copy(children.begin(), children.end(), reinterpret_cast<FeedElement*>(p + attributes.size()));
+    return p;
+  }
+
+ // Blocks fit in the 32 KiB pages pugixml frees while the tree is built (see
   // TreeBuilder::build), so the elements reuse that memory instead of adding to it.
   static constexpr size_t kBlockBytes = 32 * 1024 - 256;
 
@@ -173,6 +219,7 @@ class Arena {
     return p;
   }
 
+ private:
   std::vector<std::unique_ptr<std::byte[]>> blocks_;
   std::byte* next_ = nullptr;
   size_t left_ = 0;
@@ -201,8 +248,10 @@ namespace {
 class LineMap {
  public:
   explicit LineMap(std::string_view text) : text_(text) {
-    starts_.push_back(0);
     has_cr_ = std::memchr(text.data(), '\r', text.size()) != nullptr;
+    // Exactly the room needed: a vector grown by doubling holds up to twice that.
+    starts_.reserve(1 + count_byte(text, '\n') + (has_cr_ ? count_byte(text, '\r') : 0));
+    starts_.push_back(0);
     if (!has_cr_) {
       for (const char* p = text.data(); (p = static_cast<const char*>(std::memchr(p, '\n', text.data() + text.size() - p)));)
         starts_.push_back(static_cast<uint32_t>(++p - text.data()));
@@ -393,11 +442,205 @@ bool is_html_field(std::string_view ns, std::string_view name) {
 }
 
 // ---------------------------------------------------------------------------
+// Reading in pieces
+//
+// pugixml's DOM of a whole feed takes some 14 MB for 20 MB of XML (64 bytes a node,
+// 40 an attribute), on top of the feed's bytes: more than the elements made from it.
+// So when a feed has the plain shape <rss><channel>children</channel></rss>, pugixml
+// parses the skeleton (everything but the channel's children, with one placeholder
+// element in their place) from a small copy, and then each child of the channel on
+// its own, in place, in document order: no more than one item's DOM at a time. Any
+// other shape, and anything the scan below does not know for sure (text or CDATA
+// between the channel's children, a DOCTYPE, elements after the root, a tag it
+// does not read exactly as pugixml does), reads the whole feed at once as before.
+
+// No escapes (decoded here, with HTML's entities), no EOL or attribute normalization
+// (done here), so the in-place parse only writes NULs over delimiters and the text
+// keeps its offsets for line and column numbers.
+constexpr unsigned kParseFlags =
+    pugi::parse_minimal | pugi::parse_cdata | pugi::parse_ws_pcdata_single | pugi::parse_doctype |
+    pugi::parse_embed_pcdata;  // an element's first text is its value, not a node of its own
+
+bool is_name_start(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':' ||
+         static_cast<unsigned char>(c) >= 0x80;
+}
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
+struct FeedSplit {
+  size_t prologue_end = 0;  // where the channel's first child starts
+  size_t epilogue_begin = 0;  // where its last child ends
+  std::vector<std::pair<size_t, size_t>> pieces;  // [begin, end) of each child of the channel
+};
+
+class SplitScanner {
+ public:
+  explicit SplitScanner(std::string_view text) : t_(text) {}
+
+  std::optional<FeedSplit> scan() {
+    FeedSplit split;
+    if (!misc()) return std::nullopt;
+    std::string_view root;
+    bool empty = false;
+    if (!start_tag(&root, &empty) || empty) return std::nullopt;
+    // An HTML field's children are read again as markup: never split one.
+    const std::string_view local = root.substr(root.find(':') == std::string_view::npos ? 0 : root.find(':') + 1);
+    if (local == "description" || local == "encoded" || local == "summary") return std::nullopt;
+    // The root's children up to <channel>, whole.
+    for (;;) {
+      if (!misc_inside()) return std::nullopt;
+      if (at("</")) return std::nullopt;  // no <channel>
+      std::string_view name;
+      const size_t begin = i_;
+      if (!start_tag(&name, &empty)) return std::nullopt;
+      if (name == "channel") {
+        if (empty) return std::nullopt;
+        break;
+      }
+      i_ = begin;
+      if (!element()) return std::nullopt;
+    }
+    // The channel's children: the pieces.
+    for (;;) {
+      if (!misc_inside()) return std::nullopt;
+      if (at("</")) break;
+      const size_t begin = i_;
+      if (!element()) return std::nullopt;
+      split.pieces.emplace_back(begin, i_);
+    }
+    if (split.pieces.size() < 2) return std::nullopt;
+    split.prologue_end = split.pieces.front().first;
+    split.epilogue_begin = split.pieces.back().second;
+    if (!end_tag()) return std::nullopt;  // </channel>
+    if (!misc_inside() || !at("</") || !end_tag()) return std::nullopt;  // </rss>, nothing between
+    if (!misc() || i_ != t_.size()) return std::nullopt;
+    return split;
+  }
+
+ private:
+  bool at(std::string_view s) const { return t_.substr(i_, s.size()) == s; }
+  void spaces() {
+    while (i_ < t_.size() && is_space(t_[i_])) ++i_;
+  }
+  bool skip_past(std::string_view end) {
+    const size_t found = t_.find(end, i_);
+    if (found == std::string_view::npos) return false;
+    i_ = found + end.size();
+    return true;
+  }
+  // Whitespace, comments and processing instructions (outside the root, and the XML
+  // declaration); stops at anything else.
+  bool misc() {
+    for (;;) {
+      spaces();
+      if (at("<!--")) {
+        if (!skip_past("-->")) return false;
+      } else if (at("<?")) {
+        if (!skip_past("?>")) return false;
+      } else {
+        return true;
+      }
+    }
+  }
+  // Whitespace and comments between elements; false at text or anything unusual.
+  bool misc_inside() {
+    for (;;) {
+      spaces();
+      if (!at("<!--")) return i_ < t_.size() && t_[i_] == '<';
+      if (!skip_past("-->")) return false;
+    }
+  }
+  // <name attr="v" ...> or <name .../>, as pugixml reads it; false for anything else.
+  bool start_tag(std::string_view* name, bool* empty) {
+    if (i_ + 1 >= t_.size() || t_[i_] != '<' || !is_name_start(t_[i_ + 1])) return false;
+    const size_t begin = ++i_;
+    while (i_ < t_.size() && !is_space(t_[i_]) && t_[i_] != '>' && t_[i_] != '/' && t_[i_] != '=' &&
+           t_[i_] != '"' && t_[i_] != '\'' && t_[i_] != '<')
+      ++i_;
+    *name = t_.substr(begin, i_ - begin);
+    for (;;) {
+      const bool separated = i_ < t_.size() && is_space(t_[i_]);
+      spaces();
+      if (i_ >= t_.size()) return false;
+      if (t_[i_] == '>') {
+        ++i_;
+        *empty = false;
+        return true;
+      }
+      if (at("/>")) {
+        i_ += 2;
+        *empty = true;
+        return true;
+      }
+      if (!separated || !is_name_start(t_[i_])) return false;
+      while (i_ < t_.size() && !is_space(t_[i_]) && t_[i_] != '=' && t_[i_] != '>' && t_[i_] != '/' &&
+             t_[i_] != '"' && t_[i_] != '\'' && t_[i_] != '<')
+        ++i_;
+      spaces();
+      if (i_ >= t_.size() || t_[i_] != '=') return false;
+      ++i_;
+      spaces();
+      if (i_ >= t_.size() || (t_[i_] != '"' && t_[i_] != '\'')) return false;
+      const size_t close = t_.find(t_[i_], i_ + 1);
+      if (close == std::string_view::npos) return false;
+      i_ = close + 1;
+    }
+  }
+  // </name>, the name not checked (pugixml does).
+  bool end_tag() {
+    if (i_ + 1 >= t_.size() || t_[i_] != '<' || t_[i_ + 1] != '/') return false;
+    i_ += 2;
+    while (i_ < t_.size() && !is_space(t_[i_]) && t_[i_] != '>' && t_[i_] != '<') ++i_;
+    spaces();
+    if (i_ >= t_.size() || t_[i_] != '>') return false;
+    ++i_;
+    return true;
+  }
+  // A whole element from its '<' to the end of its end tag.
+  bool element() {
+    std::string_view name;
+    bool empty = false;
+    if (!start_tag(&name, &empty)) return false;
+    for (size_t depth = empty ? 0 : 1; depth > 0;) {
+      const size_t lt = t_.find('<', i_);
+      if (lt == std::string_view::npos) return false;
+      i_ = lt;
+      const char next = lt + 1 < t_.size() ? t_[lt + 1] : '\0';
+      if (next == '/') {
+        if (!end_tag()) return false;
+        --depth;
+      } else if (next == '!') {
+        if (at("<!--")) {
+          if (!skip_past("-->")) return false;
+        } else if (at("<![CDATA[")) {
+          if (!skip_past("]]>")) return false;
+        } else {
+          return false;  // a DOCTYPE inside an element: pugixml's error, from the whole feed
+        }
+      } else if (next == '?') {
+        if (!skip_past("?>")) return false;
+      } else {
+        if (!start_tag(&name, &empty)) return false;
+        if (!empty) ++depth;
+      }
+    }
+    return true;
+  }
+
+  std::string_view t_;
+  size_t i_ = 0;
+};
+
+// The skeleton pugixml parses in place of the whole feed: the text up to the channel's
+// first child, this placeholder, and the text from the end of its last child on.
+constexpr std::string_view kPlaceholder = "<_/>";
+
+// ---------------------------------------------------------------------------
 // The element tree
 
 struct Binding {
   std::string_view prefix;
-  std::string_view uri;  // interned
+  const std::string_view* uri;  // interned; nullptr for no namespace
 };
 
 // A string being made of pieces: a view of the first, copied into `joined` only
@@ -433,6 +676,16 @@ class TreeBuilder {
   TreeBuilder(std::string_view buffer, bool buffer_clean, LineMap* lines, Problems* problems, Arena* arena)
       : buffer_(buffer), buffer_clean_(buffer_clean), lines_(lines), problems_(problems), arena_(arena) {}
 
+  /// Reading in pieces: pugixml parsed `skeleton` (a copy of the buffer with the
+  /// channel's children replaced by kPlaceholder, as `split` says), and parses each
+  /// child in place when the builder meets the placeholder.
+  void set_pieces(std::string_view skeleton, const FeedSplit* split) {
+    skeleton_ = skeleton;
+    split_ = split;
+  }
+  /// Set when a piece did not parse: the error pugixml gave, at its offset in the buffer.
+  const std::optional<pugi::xml_parse_result>& piece_error() const { return piece_error_; }
+
   // `keep_nodes`: an ancestor's markup is read again from pugixml's nodes (an HTML
   // field written as XML), so none below it may be freed.
   void build(pugi::xml_node node, FeedElement* out, int depth, bool keep_nodes = false) {
@@ -441,24 +694,25 @@ class TreeBuilder {
     out->at = lines_->at(name_offset > 0 ? name_offset - 1 : 0);  // the '<'
     const size_t mark = scope_.size();
 
-    attributes_.clear();
+    std::vector<FeedAttribute>& attributes = attribute_levels_[static_cast<size_t>(depth)];
+    attributes.clear();
     for (pugi::xml_attribute a = node.first_attribute(); a; a = a.next_attribute()) {
       const std::string_view name = a.name();
       const std::string_view value = clean(decode(a.value(), offset_of(a.value(), name_offset), true));
       if (name == "xmlns" || starts_with(name, "xmlns:")) {
         const std::string_view prefix = name.size() > 6 ? name.substr(6) : std::string_view();
-        const std::string_view uri = intern(canonical_ns(value));
+        const std::string_view* interned = intern(canonical_ns(value));
+        const std::string_view uri = interned ? *interned : std::string_view();
         if (!uri.empty() && uri != trim(value)) {
           problems_->add(is_podcast_ns_alias(value) ? ProblemKind::kNamespaceAlias : ProblemKind::kNamespaceUri,
                          out->at,
                          std::string(name) + "=\"" + std::string(trim(value)) +
                              "\" is not the standard URI; read as \"" + std::string(uri) + "\"");
         }
-        scope_.push_back({prefix, uri});
+        scope_.push_back({prefix, interned});
       }
-      attributes_.emplace_back(clean(name), value);
+      attributes.emplace_back(clean(name), value);
     }
-    out->attributes = arena_->copy_array<FeedAttribute>(attributes_);
     resolve_name(qname, out);
 
     // The children are built in this level's scratch vector, then copied into the
@@ -470,7 +724,8 @@ class TreeBuilder {
     // Each child's pugixml nodes are freed once it is built (unless this element's
     // markup is read again below), so the allocator hands their memory to the
     // elements built next: the feed is never held as two whole trees at once.
-    const bool free_children = !keep_nodes && !is_html_field(out->ns, out->name);
+    const bool html_field = is_html_field(out->ns(), out->name());
+    const bool free_children = !keep_nodes && !html_field;
     // Text before the first child is the element's value (parse_embed_pcdata).
     if (const char* embedded = node.value(); *embedded)
       text.add(decode(embedded, offset_of(embedded, name_offset), false));
@@ -495,25 +750,52 @@ class TreeBuilder {
                            "the feed has more than " + std::to_string(kMaxElements) + " elements: the rest are ignored", 1);
             break;
           }
+          if (split_ && depth == 1 && c.name() == skeleton_.data() + split_->prologue_end + 1) {
+            --elements_;  // the placeholder: the pieces count themselves
+            --elements;
+            for (const auto& [begin, end] : split_->pieces) {
+              pugi::xml_document piece;
+              const pugi::xml_parse_result r = piece.load_buffer_inplace(
+                  const_cast<char*>(buffer_.data()) + begin, end - begin, kParseFlags, pugi::encoding_utf8);
+              if (!r) {
+                // pugixml parses with a NUL over the buffer's last byte, the '>' that ends
+                // the piece: the message quotes what follows the error, so it goes back.
+                const_cast<char*>(buffer_.data())[end - 1] = '>';
+                piece_error_ = r;
+                piece_error_->offset += static_cast<std::ptrdiff_t>(begin);
+                return;
+              }
+              ++elements;
+              if (++elements_ > kMaxElements) {
+                problems_->add(ProblemKind::kTooManyElements, out->at,
+                               "the feed has more than " + std::to_string(kMaxElements) + " elements: the rest are ignored", 1);
+                continue;
+              }
+              build(piece.first_child(), &children.emplace_back(), depth + 1, !free_children);
+              if (piece_error_) return;
+            }
+            break;
+          }
           // The child builds its own children in the next level's vector, not in this one.
           build(c, &children.emplace_back(), depth + 1, !free_children);
+          if (piece_error_) return;
           if (free_children) node.remove_child(c);
           break;
         default:
           break;
       }
     }
-    out->children = arena_->copy_array<FeedElement>(children);
-    if (elements > 0 && is_html_field(out->ns, out->name) && depth < kMaxDepth) {
+    FeedElementBuilder::set_nodes(out, arena_->copy_nodes(attributes, children), attributes.size(), children.size());
+    if (elements > 0 && html_field && depth < kMaxDepth) {
       // <description><p>Hi</p></description>: HTML written as XML, neither escaped nor
       // in CDATA. Its text is that markup, so no words are lost.
       std::string markup;
       inner_markup(node, &markup, depth);
-      out->text = clean(arena_->copy(markup));
+      FeedElementBuilder::set_text(out, clean(arena_->copy(markup)));
       problems_->add(ProblemKind::kUnescapedHtml, out->at,
                      "<" + std::string(qname) + "> holds HTML that is neither escaped nor in CDATA: read as HTML");
     } else {
-      out->text = clean(text.finish(arena_));
+      FeedElementBuilder::set_text(out, clean(text.finish(arena_)));
     }
     scope_.resize(mark);
   }
@@ -525,53 +807,74 @@ class TreeBuilder {
     return arena_->copy(clean_text(s));
   }
 
-  bool in_buffer(std::string_view s) const {
-    const auto begin = reinterpret_cast<std::uintptr_t>(buffer_.data());
+  static bool within(std::string_view s, std::string_view region) {
+    const auto begin = reinterpret_cast<std::uintptr_t>(region.data());
     const auto at = reinterpret_cast<std::uintptr_t>(s.data());
-    return at >= begin && at - begin <= buffer_.size() && s.size() <= buffer_.size() - (at - begin);
+    return at >= begin && at - begin <= region.size() && s.size() <= region.size() - (at - begin);
   }
+
+  // In the feed's bytes, or in the skeleton copied from them.
+  bool in_buffer(std::string_view s) const { return within(s, buffer_) || (split_ && within(s, skeleton_)); }
 
   size_t offset_of(const char* p, size_t fallback) const {
     // pugixml points into the buffer it parsed in place, except for empty strings.
-    const auto begin = reinterpret_cast<std::uintptr_t>(buffer_.data());
     const auto at = reinterpret_cast<std::uintptr_t>(p);
-    if (at < begin || at >= begin + buffer_.size()) return fallback;
-    return static_cast<size_t>(at - begin);
+    const auto begin = reinterpret_cast<std::uintptr_t>(buffer_.data());
+    if (at >= begin && at < begin + buffer_.size()) return static_cast<size_t>(at - begin);
+    if (!split_) return fallback;
+    // The skeleton: its start is the feed's start; after the placeholder, the feed's end.
+    const auto copy = reinterpret_cast<std::uintptr_t>(skeleton_.data());
+    if (at < copy || at >= copy + skeleton_.size()) return fallback;
+    const auto offset = static_cast<size_t>(at - copy);
+    if (offset < split_->prologue_end) return offset;
+    if (offset < split_->prologue_end + kPlaceholder.size()) return fallback;
+    return offset - split_->prologue_end - kPlaceholder.size() + split_->epilogue_begin;
   }
 
-  // One copy of each namespace URI: the constant for a well-known one.
-  std::string_view intern(std::string_view uri) {
-    if (uri.empty()) return {};
-    for (std::string_view known : {kItunesNs, kPodcastNs, kContentNs, kAtomNs, kPscNs, kMediaNs, kDcNs, kGooglePlayNs})
-      if (uri == known) return known;
-    for (std::string_view seen : uris_)
-      if (uri == seen) return seen;
-    uris_.push_back(arena_->copy(uri));
+  // One copy of each namespace URI, as a view the elements point to: the constant for
+  // a well-known one. nullptr for none.
+  const std::string_view* intern(std::string_view uri) {
+    if (uri.empty()) return nullptr;
+    for (const std::string_view* known :
+         {&kItunesNs, &kPodcastNs, &kContentNs, &kAtomNs, &kPscNs, &kMediaNs, &kDcNs, &kGooglePlayNs, &kXmlNs})
+      if (uri == *known) return known;
+    for (const std::string_view* seen : uris_)
+      if (uri == *seen) return seen;
+    auto* view = static_cast<std::string_view*>(arena_->allocate(sizeof(std::string_view), alignof(std::string_view)));
+    uris_.push_back(new (view) std::string_view(arena_->copy(uri)));
     return uris_.back();
   }
 
-  std::string_view lookup(std::string_view prefix, bool* found) const {
+  const std::string_view* lookup(std::string_view prefix, bool* found) const {
     for (auto it = scope_.rbegin(); it != scope_.rend(); ++it)
       if (it->prefix == prefix) return *found = true, it->uri;
-    return *found = false, std::string_view();
+    return *found = false, nullptr;
   }
 
+  // The name NUL-terminated: `qname` itself when clean (pugixml ends names with a NUL
+  // in the buffer), else a cleaned copy.
+  const char* clean_z(std::string_view qname) {
+    if ((buffer_clean_ && in_buffer(qname)) || is_clean_text(qname)) return qname.data();
+    return arena_->copy_z(clean_text(qname)).data();
+  }
+
+  // `qname` is NUL-terminated (pugixml's name of the node).
   void resolve_name(std::string_view qname, FeedElement* out) {
     const size_t colon = qname.find(':');
     bool found = false;
     if (colon == std::string_view::npos) {
-      out->ns = lookup("", &found);
-      out->name = clean(qname);
+      FeedElementBuilder::set_ns(out, lookup("", &found));
+      FeedElementBuilder::set_name(out, clean_z(qname), 0);
       return;
     }
     const std::string_view prefix = qname.substr(0, colon);
     const std::string_view local = qname.substr(colon + 1);
-    if (const std::string_view uri = lookup(prefix, &found); found) {
-      out->ns = uri;
+    if (const std::string_view* uri = lookup(prefix, &found); found) {
+      FeedElementBuilder::set_ns(out, uri);
     } else if (prefix == "xml") {
-      out->ns = kXmlNs;
+      FeedElementBuilder::set_ns(out, &kXmlNs);
     } else if (const std::string_view known = well_known_prefix(prefix); !known.empty()) {
-      out->ns = known;
+      FeedElementBuilder::set_ns(out, intern(known));
       problems_->add(ProblemKind::kUndeclaredPrefix, out->at,
                      "the prefix " + std::string(prefix) + ": is used without an xmlns:" + std::string(prefix) +
                          " declaration; read as " + std::string(known),
@@ -579,15 +882,28 @@ class TreeBuilder {
     } else {
       // No namespace to match by: the qualified name stays the name, so no rule mistakes
       // <x:title> for RSS's <title>.
-      out->name = clean(qname);
+      FeedElementBuilder::set_ns(out, nullptr);
+      FeedElementBuilder::set_name(out, clean_z(qname), 0);
       problems_->add(ProblemKind::kUndeclaredPrefix, out->at,
                      "the prefix " + std::string(prefix) + ": is not declared; <" + std::string(qname) +
                          "> is kept under that name",
                      1, "undeclared prefix " + std::string(prefix));
       return;
     }
-    out->prefix = clean(prefix);
-    out->name = clean(local);
+    // "prefix:local" as the element keeps it: the name as written when both parts are
+    // clean, else the cleaned parts joined in the arena.
+    const std::string_view clean_prefix = clean(prefix);
+    const std::string_view clean_local = clean(local);
+    if (clean_prefix.data() == prefix.data() && clean_local.data() == local.data()) {
+      FeedElementBuilder::set_name(out, local.data(), prefix.size());
+    } else if (clean_prefix.empty()) {
+      FeedElementBuilder::set_name(out, arena_->copy_z(clean_local).data(), 0);
+    } else {
+      std::string joined(clean_prefix);
+      joined += ':';
+      joined.append(clean_local);
+      FeedElementBuilder::set_name(out, arena_->copy_z(joined).data() + clean_prefix.size() + 1, clean_prefix.size());
+    }
   }
 
   // `raw` with CR LF and CR read as LF, as XML reads line ends: `raw` itself when it
@@ -749,9 +1065,13 @@ class TreeBuilder {
   Problems* problems_;
   Arena* arena_;
   std::vector<Binding> scope_;
-  std::vector<FeedAttribute> attributes_;  // of the element being built
+  // The attributes of the element being built, by depth: copied into the arena with its children.
+  std::vector<std::vector<FeedAttribute>> attribute_levels_ = std::vector<std::vector<FeedAttribute>>(kMaxDepth + 1);
   std::vector<std::vector<FeedElement>> levels_ = std::vector<std::vector<FeedElement>>(kMaxDepth + 1);  // children, by depth
-  std::vector<std::string_view> uris_;  // the namespace URIs seen, other than the well-known ones
+  std::vector<const std::string_view*> uris_;  // the namespace URIs seen, other than the well-known ones
+  std::string_view skeleton_;
+  const FeedSplit* split_ = nullptr;
+  std::optional<pugi::xml_parse_result> piece_error_;
   size_t elements_ = 0;
 };
 
@@ -948,7 +1268,7 @@ std::optional<int> positive_int(std::string_view s) {
   return v;
 }
 
-std::string text_of(const FeedElement* e) { return e ? std::string(trim(e->text)) : std::string(); }
+std::string text_of(const FeedElement* e) { return e ? std::string(trim(e->text())) : std::string(); }
 
 std::string attr_of(const FeedElement* e, std::string_view name) {
   if (!e) return {};
@@ -958,8 +1278,8 @@ std::string attr_of(const FeedElement* e, std::string_view name) {
 
 std::string describe(const FeedElement& e) {
   std::string out = "<";
-  if (!e.prefix.empty()) out.append(e.prefix).append(":");
-  return out.append(e.name).append(">");
+  if (!e.prefix().empty()) out.append(e.prefix()).append(":");
+  return out.append(e.name()).append(">");
 }
 
 class ModelReader {
@@ -980,7 +1300,7 @@ class ModelReader {
     }
     s->title = text_of(ch.child("", "title"));
     s->subtitle = text_of(ch.child(kItunesNs, "subtitle"));
-    if (const FeedElement* link = ch.child("", "link")) s->link = url(*link, link->text);
+    if (const FeedElement* link = ch.child("", "link")) s->link = url(*link, link->text());
     const FeedElement* description = ch.child("", "description");
     if (!description) description = ch.child(kItunesNs, "summary");
     s->description_html = text_of(description);
@@ -995,7 +1315,7 @@ class ModelReader {
     s->image = image(ch);
     if (s->image.empty()) {
       if (const FeedElement* img = ch.child("", "image"))
-        if (const FeedElement* u = img->child("", "url")) s->image = url(*u, u->text);
+        if (const FeedElement* u = img->child("", "url")) s->image = url(*u, u->text());
     }
     for (const FeedElement* cat : ch.children_named(kItunesNs, "category")) {
       const std::string name = attr_of(cat, "text");
@@ -1018,7 +1338,7 @@ class ModelReader {
       if (rel == "self" && s->feed_url.empty()) s->feed_url = url(*link, *href);
       if (rel == "hub" && s->websub_hub.empty()) s->websub_hub = url(*link, *href);
     }
-    if (const FeedElement* nf = ch.child(kItunesNs, "new-feed-url")) s->new_feed_url = url(*nf, nf->text);
+    if (const FeedElement* nf = ch.child(kItunesNs, "new-feed-url")) s->new_feed_url = url(*nf, nf->text());
     s->block = yes_no(ch.child(kItunesNs, "block"));
     s->complete = yes_no(ch.child(kItunesNs, "complete"));
     s->podcast_guid = text_of(ch.child(kPodcastNs, "guid"));
@@ -1051,7 +1371,7 @@ class ModelReader {
     const FeedElement* pub = item.child("", "pubDate");
     if (!pub) pub = item.child(kDcNs, "date");
     if (pub) e->date = date(*pub);
-    if (const FeedElement* link = item.child("", "link")) e->link = url(*link, link->text);
+    if (const FeedElement* link = item.child("", "link")) e->link = url(*link, link->text());
     const FeedElement* description = item.child("", "description");
     const FeedElement* encoded = item.child(kContentNs, "encoded");
     e->summary_html = text_of(description);
@@ -1130,9 +1450,9 @@ class ModelReader {
     const FeedElement* img = parent.child(kItunesNs, "image");
     if (!img) return {};
     if (const std::string_view* href = img->attribute("href")) return url(*img, *href);
-    if (!trim(img->text).empty()) {
+    if (!trim(img->text()).empty()) {
       problems_->add(ProblemKind::kValue, img->at, "<itunes:image> has its URL as text, not in href");
-      return url(*img, img->text);
+      return url(*img, img->text());
     }
     return {};
   }
@@ -1179,8 +1499,8 @@ class ModelReader {
     const FeedElement* e = item.child(kItunesNs, name);
     if (!e) e = item.child(kPodcastNs, name);
     if (!e) return std::nullopt;
-    const std::optional<int> v = positive_int(e->text);
-    if (!v && !trim(e->text).empty())
+    const std::optional<int> v = positive_int(e->text());
+    if (!v && !trim(e->text()).empty())
       problems_->add(ProblemKind::kValue, e->at, describe(*e) + " \"" + text_of(e) + "\" is not a positive integer: ignored");
     return v;
   }
@@ -1356,13 +1676,21 @@ Result<FeedDocument> read_feed(std::string bytes, const std::string& source, con
   out.encoding = std::move(decoded.encoding);
   {
     pugi::xml_document doc;
-    // No escapes (decoded here, with HTML's entities), no EOL or attribute
-    // normalization (done here), so the in-place parse only writes NULs over
-    // delimiters and the text keeps its offsets for line and column numbers.
-    const unsigned flags =
-        pugi::parse_minimal | pugi::parse_cdata | pugi::parse_ws_pcdata_single | pugi::parse_doctype |
-        pugi::parse_embed_pcdata;  // an element's first text is its value, not a node of its own
-    const pugi::xml_parse_result r = doc.load_buffer_inplace(text.data(), text.size(), flags, pugi::encoding_utf8);
+    // In pieces when the feed has the plain shape (see SplitScanner), else whole. The
+    // skeleton is a copy, so when pugixml finds an error in it the feed's bytes are
+    // still as they were, and the whole feed is parsed for the error to report.
+    std::optional<FeedSplit> split = text.size() >= options.pieces_from_bytes ? SplitScanner(text).scan() : std::nullopt;
+    std::string_view skeleton;
+    pugi::xml_parse_result r;
+    if (split) {
+      std::string copy;
+      copy.reserve(split->prologue_end + kPlaceholder.size() + (text.size() - split->epilogue_begin));
+      copy.append(text, 0, split->prologue_end).append(kPlaceholder).append(text, split->epilogue_begin);
+      skeleton = out.storage_->arena.copy(copy);
+      r = doc.load_buffer_inplace(const_cast<char*>(skeleton.data()), skeleton.size(), kParseFlags, pugi::encoding_utf8);
+      if (!r) split.reset();
+    }
+    if (!split) r = doc.load_buffer_inplace(text.data(), text.size(), kParseFlags, pugi::encoding_utf8);
     if (!r) {
       std::string root;
       for (pugi::xml_node n = doc.first_child(); n; n = n.next_sibling())
@@ -1389,13 +1717,17 @@ Result<FeedDocument> read_feed(std::string bytes, const std::string& source, con
       }
     }
     TreeBuilder builder(text, decoded.clean, &lines, &problems, &out.storage_->arena);
+    if (split) builder.set_pieces(skeleton, &*split);
     builder.build(root, &out.rss, 0);
+    // An error inside a child of the channel: pugixml parses in document order and
+    // everything before that child parsed, so it is the error the whole feed gives.
+    if (builder.piece_error()) return parse_error(*builder.piece_error(), text, &lines, source, root.name());
   }  // pugixml's DOM goes; the elements point into `text`, which the document keeps
 
-  if (!out.rss.ns.empty() || out.rss.name != "rss") {
+  if (!out.rss.ns().empty() || out.rss.name() != "rss") {
     problems.add(ProblemKind::kNotRss, out.rss.at,
                  "the root element is " + describe(out.rss) +
-                     (out.rss.ns.empty() ? std::string() : " (" + std::string(out.rss.ns) + ")") +
+                     (out.rss.ns().empty() ? std::string() : " (" + std::string(out.rss.ns()) + ")") +
                      ", not <rss>: not an RSS feed");
   } else {
     out.channel = out.rss.child("", "channel");
@@ -1405,10 +1737,10 @@ Result<FeedDocument> read_feed(std::string bytes, const std::string& source, con
   }
   if (out.channel) {
     size_t items = 0;
-    for (const FeedElement& c : out.channel->children) items += c.ns.empty() && c.name == "item";
+    for (const FeedElement& c : out.channel->children()) items += c.ns().empty() && c.name() == "item";
     out.items.reserve(items);
-    for (const FeedElement& c : out.channel->children)
-      if (c.ns.empty() && c.name == "item") out.items.push_back(&c);
+    for (const FeedElement& c : out.channel->children())
+      if (c.ns().empty() && c.name() == "item") out.items.push_back(&c);
     if (options.model) {
       ModelReader reader(options.base_url, &problems);
       reader.read_show(*out.channel, &out.show);

@@ -44,8 +44,8 @@ bool is_name(std::string_view n, const char (&lit)[N]) {
 // Called for every child of every item: by the name's length first, so that most
 // names are compared with one or two candidates, not twenty.
 Tag tag_of(const FeedElement& e) {
-  const std::string_view n = e.name;
-  if (e.ns.empty()) {
+  const std::string_view n = e.name();
+  if (e.ns().empty()) {
     switch (n.size()) {
       case 4: return is_name(n, "link") ? kLink : is_name(n, "guid") ? kGuid : kTagCount;
       case 5: return is_name(n, "title") ? kTitle : kTagCount;
@@ -57,7 +57,7 @@ Tag tag_of(const FeedElement& e) {
   }
   // The reader interns namespace URIs as these constants: mostly the same pointer.
   const auto is = [&e](std::string_view ns) {
-    return (e.ns.data() == ns.data() && e.ns.size() == ns.size()) || e.ns == ns;
+    return (e.ns().data() == ns.data() && e.ns().size() == ns.size()) || e.ns() == ns;
   };
   if (is(kItunesNs)) {
     switch (n.size()) {
@@ -89,20 +89,26 @@ Tag tag_of(const FeedElement& e) {
   return kTagCount;
 }
 
-std::span<const FeedElement* const> Item::all(Tag tag) const {
-  if (count[tag] <= 1) return {&first[tag], count[tag]};
-  return {repeated.data() + repeated_at[tag], count[tag]};
+TagChildren Item::all(Tag tag) const {
+  if (count[tag] <= 1) return TagChildren((*this)[tag]);
+  for (size_t i = 0; i < repeated_at_.size(); ++i) {
+    if (repeated_at_[i].first != tag) continue;
+    const size_t end = i + 1 < repeated_at_.size() ? repeated_at_[i + 1].second : repeated_.size();
+    return TagChildren(std::span<const FeedElement* const>(repeated_.data() + repeated_at_[i].second,
+                                                           end - repeated_at_[i].second));
+  }
+  return {};
 }
 
 Check::Check(const FeedDocument& doc, const LintOptions& options, std::vector<Finding>* out)
     : doc_(doc), options_(options), out_(out) {
   items_.reserve(doc.items.size());
   if (!doc.channel) return;
-  for (const FeedElement& c : doc.channel->children) {
-    if (c.ns.empty() && c.name == "item") continue;
+  for (const FeedElement& c : doc.channel->children()) {
+    if (c.ns().empty() && c.name() == "item") continue;
     bool seen = false;
-    for (const ChannelChild& known : channel_children_) seen = seen || (known.name == c.name && known.ns == c.ns);
-    if (!seen) channel_children_.push_back({c.ns, c.name, &c});
+    for (const ChannelChild& known : channel_children_) seen = seen || (known.name == c.name() && known.ns == c.ns());
+    if (!seen) channel_children_.push_back({c.ns(), c.name(), &c});
   }
 }
 
@@ -116,18 +122,21 @@ const Item& Check::add_item(const FeedElement& e) {
   Item& item = items_.emplace_back();
   item.element = &e;
   bool repeats = false;
-  for (const FeedElement& c : e.children) {
+  const std::span<const FeedElement> children = e.children();
+  for (size_t i = 0; i < children.size(); ++i) {
+    const FeedElement& c = children[i];
     const Tag tag = tag_of(c);
     if (tag == kTagCount) continue;
-    if (item.count[tag]++ == 0) item.first[tag] = &c;
+    if (item.count[tag] == 0) item.first_at_[tag] = static_cast<uint32_t>(i + 1);
     else repeats = true;
+    if (item.count[tag] < 255) ++item.count[tag];
   }
   if (repeats) {
     for (size_t tag = 0; tag < kTagCount; ++tag) {
       if (item.count[tag] < 2) continue;
-      item.repeated_at[tag] = static_cast<uint32_t>(item.repeated.size());
-      for (const FeedElement& c : e.children)
-        if (tag_of(c) == tag) item.repeated.push_back(&c);
+      item.repeated_at_.emplace_back(static_cast<Tag>(tag), static_cast<uint32_t>(item.repeated_.size()));
+      for (const FeedElement& c : e.children())
+        if (tag_of(c) == tag) item.repeated_.push_back(&c);
     }
   }
   return item;
@@ -178,11 +187,11 @@ const Rule* find_rule(std::string_view id) {
 
 std::string element_name(const FeedElement& e) {
   std::string out = "<";
-  if (!e.prefix.empty()) out.append(e.prefix).append(":");
-  return out.append(e.name).append(">");
+  if (!e.prefix().empty()) out.append(e.prefix()).append(":");
+  return out.append(e.name()).append(">");
 }
 
-std::string_view value(const FeedElement* e) { return e ? trim(e->text) : std::string_view(); }
+std::string_view value(const FeedElement* e) { return e ? trim(e->text()) : std::string_view(); }
 
 std::string_view attr(const FeedElement* e, std::string_view name) {
   if (!e) return {};
@@ -471,7 +480,7 @@ std::vector<Finding> lint_feed(const FeedDocument& doc, const LintOptions& optio
   lint::Check check(doc, options, &findings);
   if (!doc.channel) {
     check.set_rule(lint::find_rule("rss/not-a-feed"));  // whatever the sets: nothing else can run
-    const bool rss = doc.rss.ns.empty() && doc.rss.name == "rss";
+    const bool rss = doc.rss.ns().empty() && doc.rss.name() == "rss";
     check.report(&doc.rss,
                  rss ? "<rss> has no <channel>: there is no podcast to check"
                      : "the root element is " + lint::element_name(doc.rss) + ", not <rss>: this is not an RSS feed",

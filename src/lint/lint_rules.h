@@ -59,21 +59,47 @@ enum Tag : uint8_t {
   kTagCount,
 };
 
-/// An <item> and its children by Tag.
+/// The children of one kind in an <item> (Item::all): iterable, indexable, sized.
+class TagChildren {
+ public:
+  TagChildren() = default;
+  explicit TagChildren(const FeedElement* one) : one_(one) {}
+  explicit TagChildren(std::span<const FeedElement* const> many) : many_(many) {}
+
+  const FeedElement* const* begin() const { return many_.empty() ? &one_ : many_.data(); }
+  const FeedElement* const* end() const { return begin() + size(); }
+  size_t size() const { return many_.empty() ? (one_ ? 1 : 0) : many_.size(); }
+  bool empty() const { return size() == 0; }
+  const FeedElement* operator[](size_t i) const { return begin()[i]; }
+
+ private:
+  const FeedElement* one_ = nullptr;
+  std::span<const FeedElement* const> many_;
+};
+
+/// An <item> and its children by Tag. Small (176 bytes), for the engine keeps one
+/// for every item of the feed while the whole-feed rules run.
 struct Item {
   const FeedElement* element = nullptr;
-  std::array<const FeedElement*, kTagCount> first{};  // the first child of each kind; nullptr when none
-  std::array<uint32_t, kTagCount> count{};            // how many of each kind
+  /// How many children of each kind, up to 255 (a count of 255 means 255 or more;
+  /// all() has them all).
+  std::array<uint8_t, kTagCount> count{};
 
-  /// The children of the kinds that occur more than once, kind by kind, and where
-  /// each such kind starts; empty for most items.
-  std::vector<const FeedElement*> repeated;
-  std::array<uint32_t, kTagCount> repeated_at{};
-
-  const FeedElement* operator[](Tag tag) const { return first[tag]; }
+  /// The first child of this kind; nullptr when none.
+  const FeedElement* operator[](Tag tag) const {
+    return first_at_[tag] == 0 ? nullptr : &element->children()[first_at_[tag] - 1];
+  }
   /// Every child of this kind, in document order (no copy: this is called a few
   /// times for each item).
-  std::span<const FeedElement* const> all(Tag tag) const;
+  TagChildren all(Tag tag) const;
+
+ private:
+  friend class Check;
+  std::array<uint32_t, kTagCount> first_at_{};  // 1 + the first child's index in element->children(); 0 when none
+  /// The children of the kinds that occur more than once, kind by kind, and where
+  /// each such kind starts; empty for most items.
+  std::vector<const FeedElement*> repeated_;
+  std::vector<std::pair<Tag, uint32_t>> repeated_at_;  // in increasing Tag order
 };
 
 /// The Tag of an element by its namespace and local name; kTagCount when it is none.

@@ -195,8 +195,8 @@ void serial_episode_numbers(Check& c, const Item& item) {
 
 void description_length(Check& c, const FeedElement* e) {
   // "The maximum amount of text allowed for this tag is 4000 bytes."
-  if (!e || e->text.size() <= kAppleDescriptionMaxBytes) return;
-  c.report(e, element_name(*e) + " is " + std::to_string(e->text.size()) + " bytes, more than Apple's 4,000",
+  if (!e || e->text().size() <= kAppleDescriptionMaxBytes) return;
+  c.report(e, element_name(*e) + " is " + std::to_string(e->text().size()) + " bytes, more than Apple's 4,000",
            "shorten it; keep the full notes in <content:encoded> (podsmith build cuts descriptions to fit)");
 }
 void description_length(Check& c) {
@@ -226,7 +226,7 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kShortTex
 }};
 
 void value_length(Check& c, const FeedElement* e) {
-  if (!e || e->text.size() <= 255) return;  // bytes >= characters
+  if (!e || e->text().size() <= 255) return;  // bytes >= characters
   const size_t n = characters(value(e));
   if (n <= 255) return;
   c.report(e, element_name(*e) + " is " + std::to_string(n) + " characters long, more than Apple's 255",
@@ -286,14 +286,14 @@ constexpr std::array<std::pair<std::string_view, std::string_view>, 7> kSingleVa
 }};
 
 void text_spaces(Check& c, const FeedElement& v) {
-  if (has_surrounding_space(v.text) && !value(&v).empty())
+  if (has_surrounding_space(v.text()) && !value(&v).empty())
     c.report(&v, element_name(v) + " has spaces or line breaks around its value " + quote(value(&v)),
              "write the value right after the opening tag and right before the closing one");
 }
 
 void attribute_spaces(Check& c, const FeedElement& e) {
   for (const auto& [element, attribute] : kSingleValueAttributes) {
-    if (e.name != element) continue;
+    if (e.name() != element) continue;
     const std::string_view* v = e.attribute(attribute);
     if (v && has_surrounding_space(*v))
       c.report(&e,
@@ -305,10 +305,10 @@ void attribute_spaces(Check& c, const FeedElement& e) {
 
 // Every child of `e` but the items, by name.
 void children_spaces(Check& c, const FeedElement& e) {
-  for (const FeedElement& child_element : e.children) {
-    if (child_element.name == "item" && child_element.ns.empty()) continue;
+  for (const FeedElement& child_element : e.children()) {
+    if (child_element.name() == "item" && child_element.ns().empty()) continue;
     for (const auto& [ns, name] : kSingleValues)
-      if (child_element.name == name && child_element.ns == ns) text_spaces(c, child_element);
+      if (child_element.name() == name && child_element.ns() == ns) text_spaces(c, child_element);
     attribute_spaces(c, child_element);
   }
 }

@@ -362,7 +362,7 @@ void url_valid(Check& c, const Item& item) {
 void check_https(Check& c, const FeedElement& at, std::string_view url) {
   // Apps refuse or warn on plain http (App Transport Security on Apple's devices).
   // A web page's <link> may be http.
-  if (url_scheme(url) == "http" && !(at.ns.empty() && at.name == "link"))
+  if (url_scheme(url) == "http" && !(at.ns().empty() && at.name() == "link"))
     c.report(&at, "the URL " + quote(url) + " in " + element_name(at) + " is plain http",
              "serve it over https and write https://");
 }

@@ -125,8 +125,8 @@ std::pair<std::string, std::string> stand_in_title(const FeedDocument& doc, cons
                                                    const std::string& name) {
   const FeedElement* image = doc.channel->child("", "image");
   const FeedElement* image_title = image ? image->child("", "title") : nullptr;
-  if (image_title && !trim(image_title->text).empty())
-    return {clean_text(std::string(trim(image_title->text))), "the title of the channel's <image>"};
+  if (image_title && !trim(image_title->text()).empty())
+    return {clean_text(std::string(trim(image_title->text()))), "the title of the channel's <image>"};
   if (!name.empty()) return {name, "--name"};
   std::string from = source;
   const size_t scheme = from.find("://");
@@ -545,7 +545,7 @@ Result<ImportReport> import_feed(const std::string& root, const FeedDocument& do
     if (!s.date) {
       // Kept without one: a date cannot be invented. Its place in the feed is kept instead.
       const FeedElement* pub_date = item ? item->child("", "pubDate") : nullptr;
-      if (pub_date && !trim(pub_date->text).empty()) s.original_date = std::string(trim(pub_date->text));
+      if (pub_date && !trim(pub_date->text()).empty()) s.original_date = std::string(trim(pub_date->text()));
       report.warnings.push_back(problem(
           source, pub_date ? pub_date : item,
           label + (s.original_date.empty() ? " has no pubDate"

@@ -44,9 +44,9 @@ bool has_problem(const FeedDocument& doc, const std::string& needle) {
 
 // Calls f on every string in the tree and in the model.
 void each_string(const FeedElement& e, const std::function<void(std::string_view)>& f) {
-  f(e.ns), f(e.name), f(e.prefix), f(e.text);
-  for (const auto& [name, value] : e.attributes) f(name), f(value);
-  for (const FeedElement& c : e.children) each_string(c, f);
+  f(e.ns()), f(e.name()), f(e.prefix()), f(e.text());
+  for (const auto& [name, value] : e.attributes()) f(name), f(value);
+  for (const FeedElement& c : e.children()) each_string(c, f);
 }
 
 void each_string(const FeedDocument& doc, const std::function<void(std::string_view)>& f) {
@@ -355,7 +355,7 @@ TEST_CASE("the reader fills Podcasting 2.0 values and simple chapters", "[reader
   const FeedElement* value = doc.channel->child(podsmith::kPodcastNs, "value");
   REQUIRE(value != nullptr);
   CHECK(value->children_named(podsmith::kPodcastNs, "valueRecipient").size() == 2);
-  CHECK(*value->children[1].attribute("fee") == "true");
+  CHECK(*value->children()[1].attribute("fee") == "true");
   const FeedElement* alternate = doc.items[0]->child(podsmith::kPodcastNs, "alternateEnclosure");
   REQUIRE(alternate != nullptr);
   CHECK(alternate->children_named(podsmith::kPodcastNs, "source").size() == 2);
@@ -416,11 +416,11 @@ TEST_CASE("the reader matches namespaces by URI, never by prefix", "[reader]") {
   CHECK(doc.show.episodes.at(1).title == "Spin Two");  // the first <title> is in another namespace
   const FeedElement* other = doc.channel->child("http://example.com/not-itunes", "author");
   REQUIRE(other != nullptr);
-  CHECK(other->prefix == "itunes");
-  CHECK(other->text == "Not an iTunes author");
+  CHECK(other->prefix() == "itunes");
+  CHECK(other->text() == "Not an iTunes author");
   const FeedElement* duration = doc.items[0]->child(podsmith::kItunesNs, "duration");
   REQUIRE(duration != nullptr);
-  CHECK(duration->prefix == "x");
+  CHECK(duration->prefix() == "x");
 
   const FeedDocument wrong = read_fixture("wrong-namespace-uris.xml");
   CHECK(wrong.show.author == "Alma Wright");
@@ -509,36 +509,36 @@ TEST_CASE("the elements' strings stay valid after the bytes given to the reader 
   bytes.assign(copy.size(), 'x');  // whatever the moved-from string holds now, overwrite it
   REQUIRE(r);
   const FeedDocument doc = std::move(r).value();
-  CHECK(doc.items.at(1)->child("", "title")->text == "Ep. 41 - Tomatoes in a Heatwave");
+  CHECK(doc.items.at(1)->child("", "title")->text() == "Ep. 41 - Tomatoes in a Heatwave");
   CHECK(*doc.items.at(1)->child("", "enclosure")->attribute("type") == "audio/mpeg");
-  CHECK(doc.channel->child(podsmith::kItunesNs, "author")->ns == podsmith::kItunesNs);
+  CHECK(doc.channel->child(podsmith::kItunesNs, "author")->ns() == podsmith::kItunesNs);
 }
 
 TEST_CASE("the reader keeps unknown elements with their namespace, attributes, text and position", "[reader]") {
   const FeedDocument doc = read_fixture("unknown-elements.xml");
   const FeedElement* network = doc.channel->child("https://acme.example/ns/feed-extras/1.0", "network");
   REQUIRE(network != nullptr);
-  CHECK(network->prefix == "acme");
-  CHECK(network->text == "Acme Network");
-  REQUIRE(network->attributes.size() == 2);
-  CHECK(network->attributes[0] == podsmith::FeedAttribute("id", "42"));
+  CHECK(network->prefix() == "acme");
+  CHECK(network->text() == "Acme Network");
+  REQUIRE(network->attributes().size() == 2);
+  CHECK(network->attributes()[0] == podsmith::FeedAttribute("id", "42"));
   CHECK(*network->attribute("tier") == "gold");
   CHECK(network->attribute("missing") == nullptr);
-  REQUIRE(network->children.size() == 1);
-  CHECK(network->children[0].name == "sponsor");
-  CHECK(network->children[0].text == "Widgets Inc.");
+  REQUIRE(network->children().size() == 1);
+  CHECK(network->children()[0].name() == "sponsor");
+  CHECK(network->children()[0].text() == "Widgets Inc.");
   CHECK(network->at.line == 7);
   CHECK(network->at.column == 1);
   const FeedElement* colour = doc.channel->child("", "favouriteColour");
   REQUIRE(colour != nullptr);
-  CHECK(colour->text == "teal");
+  CHECK(colour->text() == "teal");
   CHECK(doc.channel->child("", "cloud") != nullptr);
   const FeedElement* media = doc.items[0]->child("http://search.yahoo.com/mrss/", "content");
   REQUIRE(media != nullptr);
-  CHECK(media->child("http://search.yahoo.com/mrss/", "title")->text == "Extra (video)");
-  CHECK(doc.items[0]->child("", "source")->text == "Elsewhere");
+  CHECK(media->child("http://search.yahoo.com/mrss/", "title")->text() == "Extra (video)");
+  CHECK(doc.items[0]->child("", "source")->text() == "Elsewhere");
   // The root and the channel as written.
-  CHECK(doc.rss.name == "rss");
+  CHECK(doc.rss.name() == "rss");
   CHECK(*doc.rss.attribute("version") == "2.0");
   CHECK(doc.rss.at.line == 2);
   CHECK(doc.channel->at.line == 3);
@@ -735,8 +735,8 @@ TEST_CASE("a readable document that is not RSS gives problems and no channel", "
   CHECK(atom.channel == nullptr);
   CHECK(atom.items.empty());
   CHECK(atom.show.episodes.empty());
-  CHECK(atom.rss.name == "feed");
-  CHECK(atom.rss.ns == podsmith::kAtomNs);
+  CHECK(atom.rss.name() == "feed");
+  CHECK(atom.rss.ns() == podsmith::kAtomNs);
   CHECK(has_problem(atom, "not an RSS feed"));
   const FeedDocument no_channel = read_ok("<rss version=\"2.0\"><item/></rss>");
   CHECK(no_channel.channel == nullptr);
@@ -806,7 +806,7 @@ TEST_CASE("the reader trims URLs and encodes the spaces inside them", "[reader]"
   CHECK(e.enclosure.type == "audio/mpeg");
   CHECK(e.duration_ms == 754000);
   // The tree keeps the text as written.
-  CHECK(doc.channel->child("", "title")->text == "  Copy-Paste Radio  ");
+  CHECK(doc.channel->child("", "title")->text() == "  Copy-Paste Radio  ");
 }
 
 TEST_CASE("the reader keeps missing and duplicate guids as they are", "[reader]") {
@@ -939,8 +939,8 @@ TEST_CASE("a FeedDocument keeps its pointers when moved", "[reader]") {
   const FeedElement* channel = doc.channel;
   FeedDocument moved = std::move(doc);
   CHECK(moved.channel == channel);
-  CHECK(moved.channel == &moved.rss.children[0]);
-  CHECK(moved.items[1]->child("", "title")->text == "Ep. 41 - Tomatoes in a Heatwave");
+  CHECK(moved.channel == &moved.rss.children()[0]);
+  CHECK(moved.items[1]->child("", "title")->text() == "Ep. 41 - Tomatoes in a Heatwave");
 }
 
 TEST_CASE("the reader parses a generated 5,000-item feed", "[reader]") {
@@ -990,17 +990,78 @@ TEST_CASE("text before, between and after child elements is read whole, also in 
 </rss>
 )");
   REQUIRE(doc.channel);
-  CHECK(doc.channel->child("", "title")->text == "Mixed & cdata tail");
-  CHECK(doc.channel->child("", "description")->text == "Intro <p>Hi <b>bold</b> and <i>it</i></p> tail <br/> end");
-  CHECK(doc.channel->child(podsmith::kItunesNs, "summary")->text == "first then <em>x</em>");
+  CHECK(doc.channel->child("", "title")->text() == "Mixed & cdata tail");
+  CHECK(doc.channel->child("", "description")->text() == "Intro <p>Hi <b>bold</b> and <i>it</i></p> tail <br/> end");
+  CHECK(doc.channel->child(podsmith::kItunesNs, "summary")->text() == "first then <em>x</em>");
   REQUIRE(doc.items.size() == 2);
-  CHECK(doc.items[0]->child("", "title")->text == "  ");
-  CHECK(doc.items[0]->child("", "description")->text == "A<p>B</p>C<p>D<span>E</span>F</p>G");
-  CHECK(doc.items[0]->child(podsmith::kItunesNs, "duration")->text == "\n    61\n  ");
-  CHECK(doc.items[1]->child("", "title")->text == "TU");
-  CHECK(doc.items[1]->child("", "link")->text == "https://e.org/?a=1&b=2");
+  CHECK(doc.items[0]->child("", "title")->text() == "  ");
+  CHECK(doc.items[0]->child("", "description")->text() == "A<p>B</p>C<p>D<span>E</span>F</p>G");
+  CHECK(doc.items[0]->child(podsmith::kItunesNs, "duration")->text() == "\n    61\n  ");
+  CHECK(doc.items[1]->child("", "title")->text() == "TU");
+  CHECK(doc.items[1]->child("", "link")->text() == "https://e.org/?a=1&b=2");
   // The elements inside the HTML are children too, with their own text.
   const FeedElement* p = doc.items[0]->child("", "description")->child("", "p");
   REQUIRE(p);
-  CHECK(p->text == "B");
+  CHECK(p->text() == "B");
+}
+
+namespace {
+
+void require_same_element(const podsmith::FeedElement& a, const podsmith::FeedElement& b) {
+  CAPTURE(a.name(), a.at.line, a.at.column);
+  REQUIRE(a.ns() == b.ns());
+  REQUIRE(a.name() == b.name());
+  REQUIRE(a.prefix() == b.prefix());
+  REQUIRE(a.text() == b.text());
+  REQUIRE(a.at.line == b.at.line);
+  REQUIRE(a.at.column == b.at.column);
+  REQUIRE(a.attributes().size() == b.attributes().size());
+  for (size_t i = 0; i < a.attributes().size(); ++i) REQUIRE(a.attributes()[i] == b.attributes()[i]);
+  REQUIRE(a.children().size() == b.children().size());
+  for (size_t i = 0; i < a.children().size(); ++i) require_same_element(a.children()[i], b.children()[i]);
+}
+
+}  // namespace
+
+TEST_CASE("a feed read in pieces gives the elements, problems and errors of one read whole", "[reader]") {
+  std::vector<std::string> feeds;
+  for (const char* name : {"anchor.xml", "apple-sample.xml", "buzzsprout.xml", "castopod.xml", "dates.xml", "entities.xml",
+                           "guids.xml", "libsyn.xml", "megaphone.xml", "odd-prefixes.xml", "podbean.xml",
+                           "podcasting20.xml", "powerpress.xml", "relative-urls.xml", "seriously-simple.xml",
+                           "stray-spaces.xml", "transistor.xml", "unescaped-html.xml", "unknown-elements.xml",
+                           "values.xml", "windows-1252-declared.xml", "wrong-namespace-uris.xml", "truncated.xml"})
+    feeds.push_back(fixture(name));
+  // Errors inside a child of the channel, and around it.
+  const std::string head = "<?xml version=\"1.0\"?>\n<rss xmlns:itunes=\"http://www.itunes.com/dtds/podcast-1.0.dtd\">\n"
+                           "<channel>\n<title>t</title>\n";
+  for (const char* body : {"<item><title>a</titl></item>\n<item/>\n", "<item><title>a < b</title></item>\n<item/>\n",
+                           "<item><enclosure url=x/></item>\n<item/>\n", "<item><![CDATA[x</item>\n<item/>\n",
+                           "<item>\n<itunes:image href=\"a\"></item>\n<item/>\n", "<item a=\"1\"b=\"2\"/>\n<item/>\n",
+                           "<item><x:y>&nbsp;&bogus; & </x:y></item><!-- c --><item>&#146;</item>\n",
+                           "<item><!-- - -- --></item>\n<item><?pi x?></item>\n", "<item/>\n<item>\n",
+                           "<item><description><p>Hi <b>there</b></p></description></item>\n<item/>\n"})
+    feeds.push_back(head + body + "</channel>\n</rss>\n");
+  for (const std::string& bytes : feeds) {
+    CAPTURE(bytes.substr(0, 300));
+    podsmith::ReadOptions in_pieces;
+    in_pieces.pieces_from_bytes = 0;
+    auto pieces = read_feed(bytes, "f.xml", in_pieces);
+    podsmith::ReadOptions at_once;
+    at_once.pieces_from_bytes = SIZE_MAX;
+    auto whole = read_feed(bytes, "f.xml", at_once);
+    REQUIRE(static_cast<bool>(pieces) == static_cast<bool>(whole));
+    if (!pieces) {
+      CHECK(pieces.error().to_string() == whole.error().to_string());
+      continue;
+    }
+    require_same_element(pieces->rss, whole->rss);
+    std::vector<std::string> problems_whole;
+    for (const podsmith::FeedProblem& p : whole->problems) problems_whole.push_back(p.to_string());
+    std::vector<std::string> problems_pieces;
+    for (const podsmith::FeedProblem& p : pieces->problems) problems_pieces.push_back(p.to_string());
+    CHECK(problems_pieces == problems_whole);
+    CHECK(pieces->items.size() == whole->items.size());
+    CHECK(pieces->show.episodes.size() == whole->show.episodes.size());
+    CHECK(pieces->show.title == whole->show.title);
+  }
 }

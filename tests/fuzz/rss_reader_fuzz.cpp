@@ -16,12 +16,12 @@ void require_utf8(std::string_view s) {
 }
 
 void check(const podsmith::FeedElement& e) {
-  require_utf8(e.ns);
-  require_utf8(e.name);
-  require_utf8(e.prefix);
-  require_utf8(e.text);
-  for (const auto& [name, value] : e.attributes) require_utf8(name), require_utf8(value);
-  for (const podsmith::FeedElement& c : e.children) check(c);
+  require_utf8(e.ns());
+  require_utf8(e.name());
+  require_utf8(e.prefix());
+  require_utf8(e.text());
+  for (const auto& [name, value] : e.attributes()) require_utf8(name), require_utf8(value);
+  for (const podsmith::FeedElement& c : e.children()) check(c);
 }
 
 void check(const podsmith::Show& s) {

@@ -339,7 +339,7 @@ TEST_CASE("items without a readable pubDate are imported without a date and buil
     const bool dated = again.show.episodes[i].guid == "dw-4" || again.show.episodes[i].guid == "dw-3";
     CHECK((again.items[i]->child("", "pubDate") != nullptr) == dated);
   }
-  CHECK(again.channel->child("", "lastBuildDate")->text == "Thu, 04 Apr 2024 09:00:00 +0000");
+  CHECK(again.channel->child("", "lastBuildDate")->text() == "Thu, 04 Apr 2024 09:00:00 +0000");
 
   SECTION("a new episode goes on top, and the undated ones keep their places") {
     dir.write("media/new.md", "+++\nguid = \"dw-5\"\ndate = 2024-05-05T09:00:00Z\n"
