@@ -73,15 +73,6 @@ Finding as_finding(const Error& e, const char* rule) {
   return Finding{rule, Severity::kError, e.file, e.line, e.column, e.message, ""};
 }
 
-const char* status_name(WriteStatus s) {
-  switch (s) {
-    case WriteStatus::kCreated: return "created";
-    case WriteStatus::kUpdated: return "updated";
-    case WriteStatus::kUnchanged: return "unchanged";
-  }
-  return "unchanged";
-}
-
 int run_build(BuildCommandOptions opt) {
   const bool github = opt.format == "github";
   if (opt.format == "json") opt.json = true;

@@ -21,15 +21,6 @@ struct TagCommandOptions {
   bool json = false;
 };
 
-const char* status_name(WriteStatus s) {
-  switch (s) {
-    case WriteStatus::kCreated: return "created";
-    case WriteStatus::kUpdated: return "updated";
-    case WriteStatus::kUnchanged: return "unchanged";
-  }
-  return "unchanged";
-}
-
 // A sidecar as the user named it, as a workspace-relative path: a path that
 // exists from here and lies inside the root is made relative to the root; any
 // other is taken as workspace-relative already.

@@ -39,6 +39,15 @@ bool colour_on_stderr() { return colour_on(STDERR_FILENO); }
 bool stdout_is_terminal() { return isatty(STDOUT_FILENO) == 1; }
 bool stderr_is_terminal() { return isatty(STDERR_FILENO) == 1; }
 
+const char* status_name(WriteStatus status) {
+  switch (status) {
+    case WriteStatus::kCreated: return "created";
+    case WriteStatus::kUpdated: return "updated";
+    case WriteStatus::kUnchanged: return "unchanged";
+  }
+  return "unchanged";
+}
+
 void print_error(const Error& error) {
   std::string where = error.file;
   if (!where.empty() && error.line > 0) {

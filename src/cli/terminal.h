@@ -8,6 +8,7 @@
 #include <string>
 
 #include "podsmith/base/error.h"
+#include "podsmith/base/file_io.h"
 
 namespace podsmith::cli {
 
@@ -20,6 +21,8 @@ bool colour_on_stderr();
 
 /// "path: error: message" on stderr (red "error" on a colour terminal).
 void print_error(const Error& error);
+/// "created", "updated" or "unchanged", as the commands that write files report them.
+const char* status_name(WriteStatus status);
 /// "path: warning: message" on stderr (yellow on a colour terminal).
 void print_warning(const std::string& file, const std::string& message);
 
